@@ -1,0 +1,69 @@
+package graph
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// bracketFold maps the bracket forms that NFKC leaves alone onto ASCII
+// parentheses, so 西部(重庆)科学城, 西部（重庆）科学城 and 西部〔重庆〕科学城
+// compare equal.
+var bracketFold = strings.NewReplacer(
+	"〔", "(", "〕", ")",
+	"【", "(", "】", ")",
+	"〖", "(", "〗", ")",
+	"［", "(", "］", ")",
+	"[", "(", "]", ")",
+	"｛", "(", "｝", ")",
+	"{", "(", "}", ")",
+	"﹙", "(", "﹚", ")",
+	"“", "\"", "”", "\"",
+	"‘", "'", "’", "'",
+	"·", "·", "•", "·", "・", "·",
+)
+
+// Normalize returns the form of a name used wherever names are compared or
+// indexed: Unicode NFKC (full-width to half-width), all bracket styles as
+// ASCII parentheses, white space and control characters removed, letters
+// lower-cased. Invalid UTF-8 is replaced by U+FFFD. It is pure and
+// idempotent: Normalize(Normalize(s)) == Normalize(s).
+func Normalize(s string) string {
+	// Lower-casing can, rarely, produce a string that is not in NFKC form
+	// (and the reverse); repeat until stable so the function is idempotent.
+	// Two rounds settle every input the fuzzer has found; four is a bound.
+	out := normalizeOnce(s)
+	for i := 0; i < 4; i++ {
+		next := normalizeOnce(out)
+		if next == out {
+			break
+		}
+		out = next
+	}
+	return out
+}
+
+func normalizeOnce(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	// Bracket folding before and after NFKC: NFKC maps some compatibility
+	// forms onto characters the replacer folds.
+	s = norm.NFKC.String(bracketFold.Replace(s))
+	s = bracketFold.Replace(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r), unicode.IsControl(r), r == '\u200b', r == '\ufeff', r == '\u200c', r == '\u200d':
+			continue
+		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
+			b.WriteRune(r + ('a' - 'A'))
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
