@@ -1,0 +1,38 @@
+// Package export writes kg's graph, or a selected slice of it, in the
+// formats that Gephi and graph-drawing clients read directly:
+//
+//   - gexf: GEXF 1.3 for Gephi, with typed node and edge attributes,
+//     colours by entity type, sizes, positions and, with Options.Dynamic,
+//     spells from publication dates for Gephi's timeline.
+//   - graphml: GraphML with typed keys (Gephi, networkx, igraph, yEd).
+//   - csv: Gephi's spreadsheet import, nodes.csv and edges.csv (UTF-8 with
+//     a byte-order mark so spreadsheet tools read Chinese correctly).
+//   - json: node-link JSON, the interchange format of networkx and of kg's
+//     own tools.
+//   - cytoscape, graphology, d3, echarts: what Cytoscape.js, sigma.js and
+//     graphology, D3's force examples and ECharts' graph series load.
+//
+// Two entry points share the encoders. EncodeSubgraph writes an in-memory
+// graph.Subgraph (what GraphQL resolvers hold). Export streams the graph
+// from a graph.Reader: entities and relations are read with EachEntity and
+// EachRelation and written as they come, so memory stays flat however large
+// the graph. Filters (Selection) that restrict the nodes need a set of the
+// admitted node IDs to keep the output closed (no edge whose endpoint is
+// missing); that set costs 8 bytes per admitted node (IDs are hashes, kept
+// as sorted 64-bit integers), about 8 MB for a million nodes. Export reads
+// the store up to four times (selection, layout, nodes, edges); a store
+// that changes meanwhile can yield an edge whose endpoint appeared after
+// the node pass, which the admitted set excludes.
+//
+// Layout (package kg/graph/layout) runs when Options.Layout is set and the
+// selection has at most Options.MaxLayoutNodes nodes (default 10,000); it
+// keeps the node and edge lists of the selection in memory, which at that
+// size is a few megabytes. Positions are deterministic: the same graph gives
+// the same positions.
+//
+// Output is deterministic too: nodes in ID order, edges ordered by From,
+// Type, To, as the Reader streams them.
+//
+// Handler serves GET /export?format=...&types=...&... with the same
+// selection as the kg export command.
+package export

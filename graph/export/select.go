@@ -1,0 +1,488 @@
+package export
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"kg/graph"
+)
+
+// Selection is the slice of the graph to export. The zero Selection is the
+// whole graph. Node filters (Types, Since/Until, Doc, Top, Around) choose
+// nodes; edge filters (Relations, MinWeight, Since/Until, Doc) choose
+// edges; an edge is written only when both its endpoints are chosen.
+// Nodes left without edges are kept.
+type Selection struct {
+	Types     []graph.EntityType   // entity types to keep; empty: all
+	Relations []graph.RelationType // relation types to keep; empty: all
+	MinWeight float64              // edges lighter than this are dropped
+	// Top keeps the Top nodes of highest degree (ties by ID) among those the
+	// other node filters keep; 0 keeps all.
+	Top int
+	// Doc keeps what one document contributed: the entities it mentions
+	// and the relations it supplies evidence for.
+	Doc string
+	// Since and Until keep nodes and edges whose publication dates
+	// [First, Last] meet the range. Dates are YYYY, YYYY-MM or YYYY-MM-DD;
+	// Until includes the whole year or month it names. Records without a
+	// date are dropped when either is set.
+	Since, Until string
+	// Around starts from the entities named Around (by ID, or by name or
+	// alias through Reader.EntitiesByName) and keeps the nodes within Depth
+	// hops (0 to 3; 0 means 1), at most Limit nodes (0 means 5000), through
+	// edges the Types, Relations and MinWeight filters allow.
+	Around string
+	Depth  int
+	Limit  int
+}
+
+// DefaultAroundLimit caps the nodes of an Around selection.
+const DefaultAroundLimit = 5000
+
+// Validate checks the selection's values.
+func (s *Selection) Validate() error {
+	for _, d := range []string{s.Since, s.Until} {
+		if d != "" && !validDate(d) {
+			return fmt.Errorf("%w: date %q is not YYYY, YYYY-MM or YYYY-MM-DD", graph.ErrInvalid, d)
+		}
+	}
+	if s.Since != "" && s.Until != "" && s.Until < s.Since && !strings.HasPrefix(s.Since, s.Until) {
+		return fmt.Errorf("%w: until %s is before since %s", graph.ErrInvalid, s.Until, s.Since)
+	}
+	if s.Top < 0 || s.Limit < 0 || s.MinWeight < 0 {
+		return fmt.Errorf("%w: top, limit and min-weight must not be negative", graph.ErrInvalid)
+	}
+	if s.Depth < 0 || s.Depth > 3 {
+		return fmt.Errorf("%w: depth %d is not between 0 and 3", graph.ErrInvalid, s.Depth)
+	}
+	return nil
+}
+
+func validDate(d string) bool {
+	parts := strings.Split(d, "-")
+	if len(parts) > 3 || len(parts[0]) != 4 {
+		return false
+	}
+	for i, p := range parts {
+		if i > 0 && len(p) != 2 {
+			return false
+		}
+		if _, err := strconv.Atoi(p); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// nodeFiltered reports whether the selection restricts nodes (other than
+// through Around, which builds its own node list).
+func (s *Selection) nodeFiltered() bool {
+	return len(s.Types) > 0 || s.Since != "" || s.Until != "" || s.Doc != "" || s.Top > 0
+}
+
+// dated reports whether a record with publication dates [first, last]
+// meets the selection's date range.
+func (s *Selection) dated(first, last string) bool {
+	if s.Since == "" && s.Until == "" {
+		return true
+	}
+	if first == "" {
+		return false
+	}
+	if last == "" {
+		last = first
+	}
+	if s.Since != "" && last < s.Since {
+		return false
+	}
+	// A date that starts with Until lies within it ("2021-03-01" is in
+	// "2021"); "\xff" sorts after every date character.
+	if s.Until != "" && first > s.Until+"\xff" {
+		return false
+	}
+	return true
+}
+
+// keepsNode applies the selection's per-node filters (all but Top, Doc and
+// Around).
+func (s *Selection) keepsNode(e *graph.Entity) bool {
+	if len(s.Types) > 0 && !slices.Contains(s.Types, e.Type) {
+		return false
+	}
+	return s.dated(e.First, e.Last)
+}
+
+// keepsEdge applies the selection's per-edge filters (all but Doc).
+func (s *Selection) keepsEdge(r *graph.Relation) bool {
+	if len(s.Relations) > 0 && !slices.Contains(s.Relations, r.Type) {
+		return false
+	}
+	if r.Weight < s.MinWeight {
+		return false
+	}
+	return s.dated(r.First, r.Last)
+}
+
+// idSet is a compact set of entity IDs. Entity IDs are "e" and 16 hex
+// digits (graph.EntityID), kept as sorted uint64s: 8 bytes each. Other IDs,
+// which the model allows but kg does not produce, go to a map.
+type idSet struct {
+	nums   []uint64
+	other  map[string]struct{}
+	sorted bool
+}
+
+func parseID(id string) (uint64, bool) {
+	if len(id) != 17 || id[0] != 'e' {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(id[1:], 16, 64)
+	return v, err == nil && strings.ToLower(id[1:]) == id[1:]
+}
+
+func (s *idSet) add(id string) {
+	if v, ok := parseID(id); ok {
+		s.nums = append(s.nums, v)
+		s.sorted = false
+		return
+	}
+	if s.other == nil {
+		s.other = make(map[string]struct{})
+	}
+	s.other[id] = struct{}{}
+}
+
+func (s *idSet) has(id string) bool {
+	if v, ok := parseID(id); ok {
+		if !s.sorted {
+			slices.Sort(s.nums)
+			s.sorted = true
+		}
+		_, found := slices.BinarySearch(s.nums, v)
+		return found
+	}
+	_, ok := s.other[id]
+	return ok
+}
+
+func (s *idSet) len() int { return len(s.nums) + len(s.other) }
+
+// topHeap keeps the n best (degree, ID) pairs; its root is the worst kept.
+type topHeap []topEntry
+
+type topEntry struct {
+	degree int64
+	id     string
+}
+
+// better orders by degree descending, then ID ascending.
+func (a topEntry) better(b topEntry) bool {
+	if a.degree != b.degree {
+		return a.degree > b.degree
+	}
+	return a.id < b.id
+}
+
+func (h topHeap) Len() int           { return len(h) }
+func (h topHeap) Less(i, j int) bool { return h[j].better(h[i]) }
+func (h topHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *topHeap) Push(x any)        { *h = append(*h, x.(topEntry)) }
+func (h *topHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// offer adds e if it is among the n best seen so far.
+func (h *topHeap) offer(e topEntry, n int) {
+	if h.Len() < n {
+		heap.Push(h, e)
+		return
+	}
+	if e.better((*h)[0]) {
+		(*h)[0] = e
+		heap.Fix(h, 0)
+	}
+}
+
+// sliceSource is a selection over in-memory nodes and relations.
+type sliceSource struct {
+	nodeList []graph.Entity
+	edgeList []graph.Relation
+}
+
+// newSliceSource applies sel (without Doc and Around) to nodes and rels,
+// and sorts the result.
+func newSliceSource(nodes []graph.Entity, rels []graph.Relation, sel *Selection) *sliceSource {
+	var kept []graph.Entity
+	seen := make(map[string]bool, len(nodes))
+	for i := range nodes {
+		e := &nodes[i]
+		if seen[e.ID] || !sel.keepsNode(e) {
+			continue
+		}
+		seen[e.ID] = true
+		kept = append(kept, *e)
+	}
+	if sel.Top > 0 && len(kept) > sel.Top {
+		sort.Slice(kept, func(i, j int) bool {
+			return topEntry{kept[i].Degree, kept[i].ID}.better(topEntry{kept[j].Degree, kept[j].ID})
+		})
+		for _, e := range kept[sel.Top:] {
+			delete(seen, e.ID)
+		}
+		kept = kept[:sel.Top]
+	}
+	sort.Slice(kept, func(i, j int) bool { return kept[i].ID < kept[j].ID })
+	var edges []graph.Relation
+	dup := make(map[graph.RelationKey]bool)
+	for i := range rels {
+		r := &rels[i]
+		if !seen[r.From] || !seen[r.To] || !sel.keepsEdge(r) || dup[r.Key()] {
+			continue
+		}
+		dup[r.Key()] = true
+		c := *r
+		c.Evidence = nil
+		edges = append(edges, c)
+	}
+	sort.Slice(edges, func(i, j int) bool { return relLess(&edges[i], &edges[j]) })
+	return &sliceSource{nodeList: kept, edgeList: edges}
+}
+
+func relLess(a, b *graph.Relation) bool {
+	if a.From != b.From {
+		return a.From < b.From
+	}
+	if a.Type != b.Type {
+		return a.Type < b.Type
+	}
+	return a.To < b.To
+}
+
+func (s *sliceSource) nodes(ctx context.Context, fn func(*graph.Entity) error) error {
+	for i := range s.nodeList {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(&s.nodeList[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *sliceSource) edges(ctx context.Context, fn func(*graph.Relation) error) error {
+	for i := range s.edgeList {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(&s.edgeList[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readerSource streams a selection from a Reader. admitted is nil when
+// every node is selected.
+type readerSource struct {
+	r        graph.Reader
+	sel      *Selection
+	admitted *idSet
+}
+
+// newSource prepares the selection sel over r: an in-memory source for
+// Around, else a streaming one, with one pass over the entities to build
+// the admitted set when node filters are set.
+func newSource(ctx context.Context, r graph.Reader, sel *Selection) (source, error) {
+	if err := sel.Validate(); err != nil {
+		return nil, err
+	}
+	if sel.Around != "" {
+		return aroundSource(ctx, r, sel)
+	}
+	src := &readerSource{r: r, sel: sel}
+	if !sel.nodeFiltered() {
+		return src, nil
+	}
+	if sel.Doc != "" {
+		if _, err := r.Document(ctx, sel.Doc); err != nil {
+			return nil, fmt.Errorf("export doc %s: %w", sel.Doc, err)
+		}
+	}
+	set := &idSet{}
+	var top topHeap
+	err := r.EachEntity(ctx, func(e *graph.Entity) error {
+		if !sel.keepsNode(e) {
+			return nil
+		}
+		if sel.Doc != "" {
+			ok, err := mentionedIn(ctx, r, e, sel.Doc)
+			if err != nil || !ok {
+				return err
+			}
+		}
+		if sel.Top > 0 {
+			top.offer(topEntry{e.Degree, e.ID}, sel.Top)
+			return nil
+		}
+		set.add(e.ID)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export select: %w", err)
+	}
+	for _, t := range top {
+		set.add(t.id)
+	}
+	src.admitted = set
+	return src, nil
+}
+
+// mentionedIn reports whether document doc mentions entity e. The Reader
+// has no per-document index of entities, so this asks for the entity's
+// documents; e.Docs bounds how many there are.
+func mentionedIn(ctx context.Context, r graph.Reader, e *graph.Entity, doc string) (bool, error) {
+	dms, err := r.EntityDocuments(ctx, e.ID, int(e.Docs)+1)
+	if err != nil {
+		if errors.Is(err, graph.ErrNotFound) {
+			return false, nil
+		}
+		return false, err
+	}
+	for _, dm := range dms {
+		if dm.Doc == doc {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// supportedBy reports whether document doc supplies evidence for rel.
+func supportedBy(ctx context.Context, r graph.Reader, rel *graph.Relation, doc string) (bool, error) {
+	ev, err := r.Evidence(ctx, rel.Key(), 0)
+	if err != nil {
+		if errors.Is(err, graph.ErrNotFound) {
+			return false, nil
+		}
+		return false, err
+	}
+	for i := range ev {
+		if ev[i].Doc == doc {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (s *readerSource) nodes(ctx context.Context, fn func(*graph.Entity) error) error {
+	return s.r.EachEntity(ctx, func(e *graph.Entity) error {
+		if s.admitted != nil && !s.admitted.has(e.ID) {
+			return nil
+		}
+		return fn(e)
+	})
+}
+
+func (s *readerSource) edges(ctx context.Context, fn func(*graph.Relation) error) error {
+	return s.r.EachRelation(ctx, func(rel *graph.Relation) error {
+		if !s.sel.keepsEdge(rel) {
+			return nil
+		}
+		if s.admitted != nil && (!s.admitted.has(rel.From) || !s.admitted.has(rel.To)) {
+			return nil
+		}
+		if s.sel.Doc != "" {
+			ok, err := supportedBy(ctx, s.r, rel, s.sel.Doc)
+			if err != nil || !ok {
+				return err
+			}
+		}
+		return fn(rel)
+	})
+}
+
+// aroundSource resolves sel.Around to seed entities and asks the Reader for
+// the subgraph around them; the other filters then apply in memory.
+func aroundSource(ctx context.Context, r graph.Reader, sel *Selection) (source, error) {
+	var seeds []string
+	if e, err := r.Entity(ctx, sel.Around); err == nil {
+		seeds = []string{e.ID}
+	} else if !errors.Is(err, graph.ErrNotFound) && !errors.Is(err, graph.ErrInvalid) {
+		return nil, fmt.Errorf("export around %q: %w", sel.Around, err)
+	} else {
+		es, err := r.EntitiesByName(ctx, sel.Around, sel.Types...)
+		if err != nil {
+			return nil, fmt.Errorf("export around %q: %w", sel.Around, err)
+		}
+		for _, e := range es {
+			seeds = append(seeds, e.ID)
+		}
+	}
+	depth := sel.Depth
+	if depth == 0 {
+		depth = 1
+	}
+	limit := sel.Limit
+	if limit == 0 {
+		limit = DefaultAroundLimit
+	}
+	sg, err := r.Subgraph(ctx, seeds, graph.SubgraphQuery{
+		Filter: graph.Filter{Relations: sel.Relations, Types: sel.Types, MinWeight: sel.MinWeight},
+		Depth:  depth,
+		Limit:  limit,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export around %q: %w", sel.Around, err)
+	}
+	// The seeds are kept whatever their type; the remaining filters apply
+	// to what the traversal found.
+	rest := *sel
+	rest.Around, rest.Doc, rest.Types = "", "", nil
+	ss := newSliceSource(sg.Nodes, sg.Relations, &rest)
+	if sel.Doc == "" {
+		return ss, nil
+	}
+	return docFilter(ctx, r, ss, sel.Doc)
+}
+
+// docFilter restricts an in-memory source to what document doc contributed.
+func docFilter(ctx context.Context, r graph.Reader, ss *sliceSource, doc string) (source, error) {
+	if _, err := r.Document(ctx, doc); err != nil {
+		return nil, fmt.Errorf("export doc %s: %w", doc, err)
+	}
+	out := &sliceSource{}
+	keep := make(map[string]bool)
+	for i := range ss.nodeList {
+		ok, err := mentionedIn(ctx, r, &ss.nodeList[i], doc)
+		if err != nil {
+			return nil, fmt.Errorf("export doc %s: %w", doc, err)
+		}
+		if ok {
+			keep[ss.nodeList[i].ID] = true
+			out.nodeList = append(out.nodeList, ss.nodeList[i])
+		}
+	}
+	for i := range ss.edgeList {
+		rel := &ss.edgeList[i]
+		if !keep[rel.From] || !keep[rel.To] {
+			continue
+		}
+		ok, err := supportedBy(ctx, r, rel, doc)
+		if err != nil {
+			return nil, fmt.Errorf("export doc %s: %w", doc, err)
+		}
+		if ok {
+			out.edgeList = append(out.edgeList, *rel)
+		}
+	}
+	return out, nil
+}
