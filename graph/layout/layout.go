@@ -23,7 +23,7 @@ type Edge struct {
 // Options tune ForceDirected. The zero value is a good default.
 type Options struct {
 	// Iterations is the number of steps; 0 picks one from the graph's size
-	// (300 up to 1,000 nodes, fewer for larger graphs, at least 60).
+	// (300 up to 1,000 nodes, falling to 150 at 10,000).
 	Iterations int
 	// Theta is the Barnes-Hut accuracy parameter; 0 means 0.9. Smaller is
 	// more accurate and slower; 0 exactly would be all pairs, so it is not
@@ -57,9 +57,9 @@ func iterations(n int) int {
 	case n <= 1000:
 		return 300
 	case n >= 10000:
-		return 60
+		return 150
 	default:
-		return 300 - (n-1000)*240/9000
+		return 300 - (n-1000)*150/9000
 	}
 }
 
