@@ -1,0 +1,384 @@
+package badgerstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"kg/graph"
+)
+
+// edge is one relation seen from one of its endpoints.
+type edge struct {
+	key   graph.RelationKey
+	other string
+	rec   *relRec
+}
+
+func (e *edge) weight() int64 { return e.rec.Weight }
+
+// reader wraps a read transaction with a cache of entity lookups, for the
+// traversals.
+type reader struct {
+	txn  *badger.Txn
+	ents map[string]*graph.Entity // nil value: absent
+}
+
+func newReader(txn *badger.Txn) *reader {
+	return &reader{txn: txn, ents: map[string]*graph.Entity{}}
+}
+
+func (r *reader) entity(id string) (*graph.Entity, error) {
+	if e, ok := r.ents[id]; ok {
+		return e, nil
+	}
+	e, err := getEnt(r.txn, id)
+	if err != nil {
+		return nil, err
+	}
+	r.ents[id] = e
+	return e, nil
+}
+
+// edges calls fn for every edge of id that f allows, not checking entity
+// types. Directed edges follow f.Direction; undirected ones go both ways.
+func (r *reader) edges(id string, f *graph.Filter, fn func(e *edge) error) error {
+	minW := toMicro(f.MinWeight)
+	scan := func(table byte, out bool) error {
+		var prefixes [][]byte
+		if len(f.Relations) == 0 {
+			prefixes = [][]byte{key(table, id)}
+		} else {
+			for _, rt := range f.Relations {
+				prefixes = append(prefixes, key(table, id, string(rt)))
+			}
+		}
+		for _, p := range prefixes {
+			it := r.txn.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true, PrefetchSize: 32})
+			for it.Rewind(); it.Valid(); it.Next() {
+				parts, err := splitStrs(it.Item().Key(), 3)
+				if err != nil {
+					it.Close()
+					return fmt.Errorf("%w: adjacency key", graph.ErrCorrupt)
+				}
+				rt := graph.RelationType(parts[1])
+				if !rt.Undirected() && f.Direction != graph.Both && (f.Direction == graph.Out) != out {
+					continue
+				}
+				var rec *relRec
+				if err := it.Item().Value(func(v []byte) error {
+					rec, err = decodeRel(v)
+					return err
+				}); err != nil {
+					it.Close()
+					return err
+				}
+				if f.MinWeight > 0 && rec.Weight < minW {
+					continue
+				}
+				e := &edge{other: parts[2], rec: rec}
+				if out {
+					e.key = graph.RelationKey{From: id, Type: rt, To: parts[2]}
+				} else {
+					e.key = graph.RelationKey{From: parts[2], Type: rt, To: id}
+				}
+				if err := fn(e); err != nil {
+					it.Close()
+					return err
+				}
+			}
+			it.Close()
+		}
+		return nil
+	}
+	if err := scan(pOut, true); err != nil {
+		return err
+	}
+	return scan(pIn, false)
+}
+
+// allowed reports whether a node may be visited under a type filter.
+func (r *reader) allowed(id string, types map[string]bool) (*graph.Entity, bool, error) {
+	e, err := r.entity(id)
+	if err != nil || e == nil {
+		return nil, false, err
+	}
+	return e, types == nil || types[string(e.Type)], nil
+}
+
+// expand is a breadth-first expansion from seeds: per layer, candidates
+// ordered by heaviest connecting edge, then ID; at most limit nodes besides
+// the seeds. It returns the visited nodes in order and whether the limit cut
+// the answer short.
+func (r *reader) expand(ctx context.Context, seeds []string, f *graph.Filter, depth, limit int) ([]*graph.Entity, bool, error) {
+	types := typeSet(f.Types)
+	visited := map[string]bool{}
+	var nodes []*graph.Entity
+	for _, id := range seeds {
+		if visited[id] {
+			continue
+		}
+		e, err := r.entity(id)
+		if err != nil {
+			return nil, false, err
+		}
+		if e == nil {
+			return nil, false, fmt.Errorf("entity %s: %w", id, graph.ErrNotFound)
+		}
+		visited[id] = true
+		nodes = append(nodes, e)
+	}
+	frontier := slices.Clone(seeds)
+	added := 0
+	for d := 1; d <= depth && len(frontier) > 0; d++ {
+		if err := ctx.Err(); err != nil {
+			return nil, false, err
+		}
+		best := map[string]int64{}
+		for _, id := range frontier {
+			if err := r.edges(id, f, func(e *edge) error {
+				if visited[e.other] {
+					return nil
+				}
+				if w, ok := best[e.other]; !ok || e.weight() > w {
+					best[e.other] = e.weight()
+				}
+				return nil
+			}); err != nil {
+				return nil, false, err
+			}
+		}
+		cands := make([]string, 0, len(best))
+		for id := range best {
+			cands = append(cands, id)
+		}
+		sort.Slice(cands, func(i, j int) bool {
+			a, b := cands[i], cands[j]
+			if best[a] != best[b] {
+				return best[a] > best[b]
+			}
+			return a < b
+		})
+		frontier = frontier[:0:0]
+		for _, id := range cands {
+			e, ok, err := r.allowed(id, types)
+			if err != nil {
+				return nil, false, err
+			}
+			if !ok {
+				continue
+			}
+			if added == limit {
+				return nodes, true, nil
+			}
+			visited[id] = true
+			nodes = append(nodes, e)
+			frontier = append(frontier, id)
+			added++
+		}
+	}
+	return nodes, false, nil
+}
+
+// closure returns the edges among nodes that f's relation types and weight
+// allow, in (From, Type, To) order.
+func (r *reader) closure(nodes []*graph.Entity, f *graph.Filter) ([]graph.Relation, error) {
+	in := make(map[string]bool, len(nodes))
+	for _, n := range nodes {
+		in[n.ID] = true
+	}
+	all := *f
+	all.Direction = graph.Out
+	var rels []graph.Relation
+	for _, n := range nodes {
+		// Out edges only (plus undirected ones seen from either end, kept
+		// once by From): each edge is found once, from its From.
+		if err := r.edges(n.ID, &all, func(e *edge) error {
+			if e.key.From == n.ID && in[e.other] {
+				rels = append(rels, e.rec.relation(e.key))
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(rels, func(i, j int) bool { return relKeyLess(rels[i].Key(), rels[j].Key()) })
+	return rels, nil
+}
+
+func subgraphOf(nodes []*graph.Entity, rels []graph.Relation, truncated bool) *graph.Subgraph {
+	sg := &graph.Subgraph{Nodes: make([]graph.Entity, len(nodes)), Relations: rels, Truncated: truncated}
+	for i, n := range nodes {
+		sg.Nodes[i] = *n
+	}
+	if sg.Relations == nil {
+		sg.Relations = []graph.Relation{}
+	}
+	return sg
+}
+
+// Neighbors returns the neighbourhood of an entity.
+func (s *Store) Neighbors(ctx context.Context, id string, q graph.NeighborQuery) (*graph.Subgraph, error) {
+	if q.Depth < 1 || q.Depth > 3 {
+		return nil, fmt.Errorf("neighbors of %s: %w: depth %d not in 1..3", id, graph.ErrInvalid, q.Depth)
+	}
+	limit, err := pageLimit(q.Limit, 50, 1<<20)
+	if err != nil {
+		return nil, err
+	}
+	var sg *graph.Subgraph
+	err = s.view(ctx, func(txn *badger.Txn) error {
+		r := newReader(txn)
+		nodes, trunc, err := r.expand(ctx, []string{id}, &q.Filter, q.Depth, limit)
+		if err != nil {
+			return err
+		}
+		rels, err := r.closure(nodes, &q.Filter)
+		if err != nil {
+			return err
+		}
+		sg = subgraphOf(nodes, rels, trunc)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neighbors of %s: %w", id, err)
+	}
+	return sg, nil
+}
+
+// Subgraph returns the graph around seeds.
+func (s *Store) Subgraph(ctx context.Context, seeds []string, q graph.SubgraphQuery) (*graph.Subgraph, error) {
+	if q.Depth < 0 || q.Depth > 3 {
+		return nil, fmt.Errorf("subgraph: %w: depth %d not in 0..3", graph.ErrInvalid, q.Depth)
+	}
+	if len(seeds) == 0 {
+		return nil, fmt.Errorf("subgraph: %w: no seeds", graph.ErrInvalid)
+	}
+	limit, err := pageLimit(q.Limit, 500, 1<<20)
+	if err != nil {
+		return nil, err
+	}
+	var sg *graph.Subgraph
+	err = s.view(ctx, func(txn *badger.Txn) error {
+		r := newReader(txn)
+		seedSet := map[string]bool{}
+		for _, id := range seeds {
+			seedSet[id] = true
+		}
+		trunc := false
+		if len(seedSet) > limit {
+			trunc = true
+			uniq := make([]string, 0, len(seedSet))
+			for id := range seedSet {
+				uniq = append(uniq, id)
+			}
+			sort.Strings(uniq)
+			seeds = uniq[:limit]
+		}
+		nodes, t, err := r.expand(ctx, seeds, &q.Filter, q.Depth, limit-min(len(seedSet), limit))
+		if err != nil {
+			return err
+		}
+		rels, err := r.closure(nodes, &q.Filter)
+		if err != nil {
+			return err
+		}
+		sg = subgraphOf(nodes, rels, trunc || t)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("subgraph: %w", err)
+	}
+	return sg, nil
+}
+
+// EntityRelations returns the relations of an entity, heaviest first.
+func (s *Store) EntityRelations(ctx context.Context, id string, f graph.Filter, limit int) ([]graph.Relation, error) {
+	var out []graph.Relation
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		r := newReader(txn)
+		if e, err := r.entity(id); err != nil || e == nil {
+			if err == nil {
+				err = fmt.Errorf("entity %s: %w", id, graph.ErrNotFound)
+			}
+			return err
+		}
+		types := typeSet(f.Types)
+		type ranked struct {
+			rel   graph.Relation
+			other string
+		}
+		var rs []ranked
+		if err := r.edges(id, &f, func(e *edge) error {
+			if types != nil {
+				if _, ok, err := r.allowed(e.other, types); err != nil || !ok {
+					return err
+				}
+			}
+			rs = append(rs, ranked{e.rec.relation(e.key), e.other})
+			return nil
+		}); err != nil {
+			return err
+		}
+		sort.Slice(rs, func(i, j int) bool {
+			a, b := &rs[i], &rs[j]
+			if a.rel.Weight != b.rel.Weight {
+				return a.rel.Weight > b.rel.Weight
+			}
+			if a.rel.Type != b.rel.Type {
+				return a.rel.Type < b.rel.Type
+			}
+			if a.other != b.other {
+				return a.other < b.other
+			}
+			return a.rel.From < b.rel.From
+		})
+		for i := range rs {
+			if limit > 0 && len(out) == limit {
+				break
+			}
+			out = append(out, rs[i].rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("relations of %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// RelationsBetween returns every relation joining a and b.
+func (s *Store) RelationsBetween(ctx context.Context, a, b string) ([]graph.Relation, error) {
+	var out []graph.Relation
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		r := newReader(txn)
+		for _, id := range []string{a, b} {
+			if e, err := r.entity(id); err != nil || e == nil {
+				if err == nil {
+					err = fmt.Errorf("entity %s: %w", id, graph.ErrNotFound)
+				}
+				return err
+			}
+		}
+		return r.edges(a, &graph.Filter{}, func(e *edge) error {
+			if e.other == b {
+				out = append(out, e.rec.relation(e.key))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("relations between %s and %s: %w", a, b, err)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		x, y := &out[i], &out[j]
+		if x.Type != y.Type {
+			return x.Type < y.Type
+		}
+		return x.From == a && y.From != a
+	})
+	return out, nil
+}
