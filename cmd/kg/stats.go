@@ -2,10 +2,73 @@ package main
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"text/tabwriter"
+
+	"kg/graph"
 )
 
-// TODO(owner of this subcommand): replace this placeholder.
+type statsOptions struct {
+	db   string
+	json bool
+}
+
 func runStats(ctx context.Context, e *env, args []string) error {
-	return errors.New("stats: not implemented yet")
+	var o statsOptions
+	fs := newFlags(e, "stats", "[--db DIR] [--json]")
+	db := dbFlag(e, fs)
+	fs.BoolVar(&o.json, "json", false, "print the counts as JSON")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	o.db = *db
+	s, err := openStore(ctx, o.db, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	st, err := s.Stats(ctx)
+	if err != nil {
+		return fmt.Errorf("read counts: %w", err)
+	}
+	if o.json {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	}
+	return printStats(e, &st)
+}
+
+// printStats writes the counts as a table: known types in the model's
+// order, then any others by name; zero counts of known types are shown.
+func printStats(e *env, st *graph.Stats) error {
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "documents\t%d\t\n", st.Documents)
+	fmt.Fprintf(tw, "entities\t%d\t\n", st.Entities)
+	for _, t := range typeOrder(graph.EntityTypes, st.ByType) {
+		fmt.Fprintf(tw, "  %s\t%d\t\n", t, st.ByType[t])
+	}
+	fmt.Fprintf(tw, "relations\t%d\t\n", st.Relations)
+	for _, t := range typeOrder(graph.RelationTypes, st.ByRel) {
+		fmt.Fprintf(tw, "  %s\t%d\t\n", t, st.ByRel[t])
+	}
+	return tw.Flush()
+}
+
+func typeOrder[T ~string](known []T, counts map[T]int64) []T {
+	out := slices.Clone(known)
+	var extra []T
+	for t := range counts {
+		if !slices.Contains(known, t) {
+			extra = append(extra, t)
+		}
+	}
+	slices.Sort(extra)
+	return append(out, extra...)
 }

@@ -13,6 +13,6 @@
 //
 // Caveats: one process opens a store for writing at a time (graph.ErrLocked
 // otherwise); in one process, writers are serialised and readers run
-// concurrently with them. Open with ReadOnly cannot recover an interrupted
-// change; open the store for writing once to do so.
+// concurrently with them. A read-only Open of a store that a crash left
+// needing recovery recovers it first with a short writable open.
 package badgerstore

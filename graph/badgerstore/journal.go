@@ -161,7 +161,7 @@ func (s *Store) recoverJournal(ctx context.Context) error {
 		return err
 	}
 	if s.opts.ReadOnly {
-		return fmt.Errorf("%w: an interrupted change needs recovery; open the store for writing once", graph.ErrCorrupt)
+		return errNeedsRecovery
 	}
 	for seq := range seqs {
 		if committed[seq] {

@@ -19,8 +19,9 @@ import (
 // Options configure Open. The zero value opens a store for reading and
 // writing, silently.
 type Options struct {
-	// ReadOnly opens the store without writing to it; other read-only opens
-	// may share it, a writer may not.
+	// ReadOnly opens the store without writing to it (unless a crash left
+	// it needing recovery, done first); other read-only opens may share it,
+	// a writer may not.
 	ReadOnly bool
 	// Logger receives Badger's messages and the store's own (recovery at
 	// Open). Nil: silent.
@@ -59,7 +60,29 @@ var _ graph.Store = (*Store)(nil)
 // store opened read-only is graph.ErrNotFound; a store held by another
 // process is graph.ErrLocked; another format version graph.ErrVersion;
 // undecodable files graph.ErrCorrupt.
-func Open(dir string, opts Options) (s *Store, err error) {
+func Open(dir string, opts Options) (*Store, error) {
+	s, err := open(dir, opts)
+	if opts.ReadOnly && errors.Is(err, errNeedsRecovery) {
+		// A crash left work that only a writable open can finish: finish
+		// it, then open read-only as asked.
+		rw := opts
+		rw.ReadOnly = false
+		w, err := open(dir, rw)
+		if err != nil {
+			return nil, err
+		}
+		if err := w.Close(); err != nil {
+			return nil, err
+		}
+		return open(dir, opts)
+	}
+	return s, err
+}
+
+// errNeedsRecovery marks read-only opens refused because of a crash.
+var errNeedsRecovery = fmt.Errorf("%w: the store needs crash recovery", graph.ErrCorrupt)
+
+func open(dir string, opts Options) (s *Store, err error) {
 	if err := checkDir(dir, opts.ReadOnly); err != nil {
 		return nil, err
 	}
@@ -129,7 +152,7 @@ func translateOpen(err error) error {
 	case strings.Contains(msg, "Cannot acquire directory lock"):
 		return graph.ErrLocked
 	case strings.Contains(msg, "Log truncate required"):
-		return fmt.Errorf("%w: the store was not closed cleanly; open it for writing once to recover", graph.ErrCorrupt)
+		return errNeedsRecovery
 	case errors.Is(err, os.ErrPermission):
 		return err
 	}
