@@ -1,0 +1,549 @@
+package dgraphstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/dgraph-io/dgo/v250"
+
+	"kg/graph"
+)
+
+// Apply makes c the whole contribution of c.Doc.ID in one Dgraph transaction,
+// retried (up to Options.Retries times) when a concurrent writer touched the
+// same entities or relations.
+func (s *Store) Apply(ctx context.Context, c *graph.Contribution) error {
+	if c == nil {
+		return fmt.Errorf("apply: %w: nil contribution", graph.ErrInvalid)
+	}
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("apply: %w", err)
+	}
+	for i := range c.Relations {
+		if !validType(string(c.Relations[i].Type)) {
+			return fmt.Errorf("apply %s: %w: relation type %q", c.Doc.ID, graph.ErrInvalid, c.Relations[i].Type)
+		}
+	}
+	for i := range c.Entities {
+		if !validType(string(c.Entities[i].Type)) {
+			return fmt.Errorf("apply %s: %w: entity type %q", c.Doc.ID, graph.ErrInvalid, c.Entities[i].Type)
+		}
+	}
+	if err := s.declareRelTypes(ctx, c); err != nil {
+		return fmt.Errorf("apply %s: %w", c.Doc.ID, err)
+	}
+	if err := s.write(ctx, func(ctx context.Context, txn *dgo.Txn) error {
+		return s.applyTxn(ctx, txn, c.Doc.ID, c)
+	}); err != nil {
+		return fmt.Errorf("apply %s: %w", c.Doc.ID, err)
+	}
+	return nil
+}
+
+// Delete retracts a document's contribution and the document.
+func (s *Store) Delete(ctx context.Context, docID string) error {
+	if docID == "" {
+		return fmt.Errorf("delete: %w: empty document id", graph.ErrInvalid)
+	}
+	if err := s.write(ctx, func(ctx context.Context, txn *dgo.Txn) error {
+		return s.applyTxn(ctx, txn, docID, nil)
+	}); err != nil {
+		return fmt.Errorf("delete %s: %w", docID, err)
+	}
+	return nil
+}
+
+// write runs fn in a fresh transaction and commits it, retrying when Dgraph
+// aborts the transaction because of a conflict.
+func (s *Store) write(ctx context.Context, fn func(ctx context.Context, txn *dgo.Txn) error) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	for attempt := 1; ; attempt++ {
+		err := s.writeOnce(ctx, fn)
+		if err == nil || !retryable(err) {
+			return err
+		}
+		if attempt >= s.opts.Retries {
+			return fmt.Errorf("gave up after %d conflicting attempts: %w", attempt, err)
+		}
+		if s.opts.Logger != nil {
+			s.opts.Logger.Debug("dgraph transaction aborted by a conflict; retrying", "attempt", attempt)
+		}
+		if err := backoff(ctx, attempt); err != nil {
+			return err
+		}
+	}
+}
+
+func (s *Store) writeOnce(ctx context.Context, fn func(ctx context.Context, txn *dgo.Txn) error) error {
+	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
+	defer cancel()
+	txn := s.dg.NewTxn()
+	defer txn.Discard(context.WithoutCancel(ctx))
+	if err := fn(ctx, txn); err != nil {
+		return err
+	}
+	return txn.Commit(ctx)
+}
+
+// declareRelTypes adds the predicates of relation types this process has
+// not declared yet. Alter is idempotent, so two processes declaring the same
+// type at once is harmless.
+func (s *Store) declareRelTypes(ctx context.Context, c *graph.Contribution) error {
+	var schema string
+	var fresh []graph.RelationType
+	s.mu.RLock()
+	for i := range c.Relations {
+		t := c.Relations[i].Type
+		if !s.known[t] {
+			fresh = append(fresh, t)
+		}
+	}
+	s.mu.RUnlock()
+	if len(fresh) == 0 {
+		return nil
+	}
+	seen := map[graph.RelationType]bool{}
+	for _, t := range fresh {
+		if !seen[t] {
+			seen[t] = true
+			schema += relPredSchema(relPred(t)) + "\n"
+		}
+	}
+	if err := s.alter(ctx, schema); err != nil {
+		return fmt.Errorf("declare relation types: %w", err)
+	}
+	s.mu.Lock()
+	for t := range seen {
+		s.known[t] = true
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+// Wire forms of the nodes the write path reads.
+type (
+	docNode struct {
+		UID  string `json:"uid"`
+		Res  string `json:"d.res"`
+		Raw  string `json:"d.raw"`
+		Date string `json:"d.date"`
+	}
+	uidNode struct {
+		UID string `json:"uid"`
+	}
+	entNode struct {
+		UID    string `json:"uid"`
+		ID     string `json:"e.id"`
+		Type   string `json:"e.type"`
+		Agg    string `json:"e.agg"`
+		Degree int64  `json:"e.degree"`
+	}
+	relNode struct {
+		UID string `json:"uid"`
+		ID  string `json:"r.id"`
+		Agg string `json:"r.agg"`
+	}
+	mergeNode struct {
+		UID  string `json:"uid"`
+		From string `json:"cm.from"`
+		Into string `json:"cm.into"`
+	}
+	aliasNode struct {
+		UID    string `json:"uid"`
+		Key    string `json:"ca.key"`
+		Entity string `json:"ca.entity"`
+	}
+	curNode struct {
+		UID    string `json:"uid"`
+		Entity string `json:"cl.entity"`
+		Alias  string `json:"cl.alias"`
+	}
+)
+
+// applyTxn retracts what docID contributed and, when c is not nil, adds c,
+// all inside txn. With c nil the document itself is removed (Delete).
+func (s *Store) applyTxn(ctx context.Context, txn *dgo.Txn, docID string, c *graph.Contribution) error {
+	// Round trip 1: the document's previous resolution and records, the
+	// curation records that may redirect the new contribution's entities,
+	// the relation types on record.
+	var ids, akeys []string
+	if c != nil {
+		for i := range c.Entities {
+			e := &c.Entities[i]
+			ids = append(ids, e.ID())
+			akeys = append(akeys, aliasKey(e.Type, graph.Normalize(e.Name)))
+		}
+	}
+	q1 := `query q($doc: string) {
+		doc(func: eq(d.id, $doc)) { uid d.res d.date }
+		ms(func: eq(m.doc, $doc)) { uid }
+		ss(func: eq(s.doc, $doc)) { uid }
+		rts(func: type(RelType)) { rt.name }`
+	if len(ids) > 0 {
+		q1 += `
+		merges(func: eq(cm.from, ` + dqlList(ids) + `)) { cm.from cm.into }
+		aliases(func: eq(ca.key, ` + dqlList(akeys) + `)) { ca.key ca.entity }`
+	}
+	q1 += "\n}"
+	var r1 struct {
+		Doc     []docNode   `json:"doc"`
+		Ms      []uidNode   `json:"ms"`
+		Ss      []uidNode   `json:"ss"`
+		Merges  []mergeNode `json:"merges"`
+		Aliases []aliasNode `json:"aliases"`
+		Rts     []struct {
+			Name string `json:"rt.name"`
+		} `json:"rts"`
+	}
+	if err := queryInto(ctx, txn, q1, map[string]string{"$doc": docID}, &r1); err != nil {
+		return err
+	}
+	var old resolution
+	docUID := ""
+	if len(r1.Doc) > 0 {
+		docUID = r1.Doc[0].UID
+		if err := json.Unmarshal([]byte(r1.Doc[0].Res), &old); err != nil {
+			return fmt.Errorf("%w: resolution of %s: %v", graph.ErrCorrupt, docID, err)
+		}
+	} else if c == nil {
+		return graph.ErrNotFound
+	}
+	var cur resolution
+	if c != nil {
+		rv := &resolver{merged: map[string]string{}, aliases: map[string]string{}}
+		for _, m := range r1.Merges {
+			rv.merged[m.From] = m.Into
+		}
+		for _, a := range r1.Aliases {
+			rv.aliases[a.Key] = a.Entity
+		}
+		if len(rv.aliases) > 0 {
+			// An alias may point at an entity merged since; one more look up.
+			var targets []string
+			for _, t := range rv.aliases {
+				if _, ok := rv.merged[t]; !ok {
+					targets = append(targets, t)
+				}
+			}
+			if err := s.moreMerges(ctx, txn, targets, rv); err != nil {
+				return err
+			}
+		}
+		cur = resolve(c, rv)
+	}
+
+	// Round trip 2: the affected entities and relations.
+	entIDs := map[string]bool{}
+	relIDs := map[string]graph.RelationKey{}
+	for _, e := range old.Entities {
+		entIDs[e.ID] = true
+	}
+	for _, e := range cur.Entities {
+		entIDs[e.ID] = true
+	}
+	for _, r := range old.Relations {
+		relIDs[r.Key.ID()] = r.Key
+	}
+	for _, r := range cur.Relations {
+		relIDs[r.Key.ID()] = r.Key
+	}
+	eids := make([]string, 0, len(entIDs))
+	for id := range entIDs {
+		eids = append(eids, id)
+	}
+	sort.Strings(eids)
+	rids := make([]string, 0, len(relIDs))
+	for id := range relIDs {
+		rids = append(rids, id)
+	}
+	sort.Strings(rids)
+	var r2 struct {
+		Ents []entNode `json:"ents"`
+		Cur  []curNode `json:"cur"`
+		Rels []relNode `json:"rels"`
+	}
+	if len(eids) > 0 {
+		q2 := `{
+		ents(func: eq(e.id, ` + dqlList(eids) + `)) { uid e.id e.type e.agg e.degree }
+		cur(func: eq(cl.entity, ` + dqlList(eids) + `)) { cl.entity cl.alias }`
+		if len(rids) > 0 {
+			q2 += `
+		rels(func: eq(r.id, ` + dqlList(rids) + `)) { uid r.id r.agg }`
+		}
+		q2 += "\n}"
+		if err := queryInto(ctx, txn, q2, nil, &r2); err != nil {
+			return err
+		}
+	}
+
+	// Fold the change into the aggregates.
+	type entState struct {
+		uid     string
+		typ     graph.EntityType
+		agg     entAgg
+		degree  int64
+		existed bool
+	}
+	ents := map[string]*entState{}
+	for _, n := range r2.Ents {
+		a, err := decodeEntAgg(n.Agg)
+		if err != nil {
+			return fmt.Errorf("%w: entity %s: %v", graph.ErrCorrupt, n.ID, err)
+		}
+		ents[n.ID] = &entState{uid: n.UID, typ: graph.EntityType(n.Type), agg: a, degree: n.Degree, existed: true}
+	}
+	curated := map[string][]string{}
+	for _, a := range r2.Cur {
+		curated[a.Entity] = append(curated[a.Entity], a.Alias)
+	}
+	for i := range old.Entities {
+		e := &old.Entities[i]
+		st := ents[e.ID]
+		if st == nil {
+			return fmt.Errorf("%w: entity %s of document %s is missing", graph.ErrCorrupt, e.ID, docID)
+		}
+		st.agg.add(e, old.Date, -1)
+	}
+	for i := range cur.Entities {
+		e := &cur.Entities[i]
+		st := ents[e.ID]
+		if st == nil {
+			st = &entState{typ: e.Type}
+			ents[e.ID] = st
+		}
+		st.agg.add(e, cur.Date, 1)
+	}
+	type relState struct {
+		uid     string
+		key     graph.RelationKey
+		agg     relAgg
+		existed bool
+	}
+	rels := map[string]*relState{}
+	for _, n := range r2.Rels {
+		a, err := decodeRelAgg(n.Agg)
+		if err != nil {
+			return fmt.Errorf("%w: relation %s: %v", graph.ErrCorrupt, n.ID, err)
+		}
+		rels[n.ID] = &relState{uid: n.UID, key: relIDs[n.ID], agg: a, existed: true}
+	}
+	for i := range old.Relations {
+		r := &old.Relations[i]
+		st := rels[r.Key.ID()]
+		if st == nil {
+			return fmt.Errorf("%w: relation %s of document %s is missing", graph.ErrCorrupt, r.Key.ID(), docID)
+		}
+		st.agg.add(r, old.Date, -1)
+	}
+	for i := range cur.Relations {
+		r := &cur.Relations[i]
+		st := rels[r.Key.ID()]
+		if st == nil {
+			st = &relState{key: r.Key}
+			rels[r.Key.ID()] = st
+		}
+		st.agg.add(r, cur.Date, 1)
+	}
+	for _, st := range rels {
+		now := st.agg.Docs > 0
+		if now == st.existed {
+			continue
+		}
+		d := int64(1)
+		if !now {
+			d = -1
+		}
+		for _, id := range []string{st.key.From, st.key.To} {
+			if e := ents[id]; e != nil {
+				e.degree += d
+			}
+		}
+	}
+
+	// Deletions first, in their own mutation: list predicates are replaced
+	// by deleting their values and setting new ones, and Dgraph does not
+	// promise an order between the set and delete parts of one mutation.
+	var del []any
+	for _, n := range r1.Ms {
+		del = append(del, map[string]any{"uid": n.UID})
+	}
+	for _, n := range r1.Ss {
+		del = append(del, map[string]any{"uid": n.UID})
+	}
+	uidOf := func(id string) string {
+		if st := ents[id]; st != nil && st.uid != "" {
+			return st.uid
+		}
+		return "_:" + id
+	}
+	for _, st := range rels {
+		if st.existed && st.agg.Docs <= 0 {
+			del = append(del, map[string]any{"uid": st.uid})
+			del = append(del, map[string]any{
+				"uid":                ents[st.key.From].uid,
+				relPred(st.key.Type): []any{map[string]any{"uid": ents[st.key.To].uid}},
+			})
+		}
+	}
+	for _, st := range ents {
+		if !st.existed {
+			continue
+		}
+		if st.agg.Docs <= 0 {
+			del = append(del, map[string]any{"uid": st.uid})
+		} else {
+			del = append(del, map[string]any{"uid": st.uid, "e.aliases": nil, "e.keys": nil, "e.grams": nil})
+		}
+	}
+	if c == nil && docUID != "" {
+		del = append(del, map[string]any{"uid": docUID})
+	}
+	if len(del) > 0 {
+		if err := mutateJSON(ctx, txn, nil, del); err != nil {
+			return err
+		}
+	}
+
+	var set []any
+	if c != nil {
+		raw, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		res, err := json.Marshal(cur)
+		if err != nil {
+			return err
+		}
+		d := c.Doc
+		uid := docUID
+		if uid == "" {
+			uid = "_:doc"
+		}
+		set = append(set, map[string]any{
+			"uid": uid, "dgraph.type": "Document",
+			"d.id": d.ID, "d.title": d.Title, "d.source": d.Source, "d.hash": d.Hash,
+			"d.issuer": d.Issuer, "d.date": d.Date, "d.region": d.Region, "d.size": d.Size,
+			"d.raw": string(raw), "d.res": string(res),
+		})
+		for i := range cur.Entities {
+			e := &cur.Entities[i]
+			spans, err := json.Marshal(e.Spans)
+			if err != nil {
+				return err
+			}
+			set = append(set, map[string]any{
+				"dgraph.type": "Mention",
+				"m.entity":    map[string]any{"uid": uidOf(e.ID)},
+				"m.doc":       docID,
+				"m.spans":     string(spans),
+			})
+		}
+		for i := range cur.Relations {
+			r := &cur.Relations[i]
+			ev, err := json.Marshal(r.Evidence)
+			if err != nil {
+				return err
+			}
+			set = append(set, map[string]any{
+				"dgraph.type": "Support",
+				"s.rid":       r.Key.ID(),
+				"s.doc":       docID,
+				"s.evidence":  string(ev),
+			})
+		}
+	}
+	for id, st := range ents {
+		if st.agg.Docs <= 0 {
+			continue
+		}
+		agg, err := json.Marshal(st.agg)
+		if err != nil {
+			return err
+		}
+		m := st.agg.materialise(curated[id])
+		attrs := ""
+		if len(m.Attrs) > 0 {
+			b, err := json.Marshal(m.Attrs)
+			if err != nil {
+				return err
+			}
+			attrs = string(b)
+		}
+		set = append(set, map[string]any{
+			"uid": uidOf(id), "dgraph.type": "Entity",
+			"e.id": id, "e.type": string(st.typ), "e.name": m.Name, "e.norm": m.Norm,
+			"e.keys": m.Keys, "e.grams": m.Grams, "e.aliases": m.Aliases, "e.attrs": attrs,
+			"e.agg": string(agg), "e.mentions": st.agg.Mentions, "e.docs": st.agg.Docs,
+			"e.degree": st.degree, "e.first": m.First, "e.last": m.Last,
+		})
+	}
+	have := map[string]bool{}
+	for _, t := range r1.Rts {
+		have[t.Name] = true
+	}
+	for _, st := range rels {
+		if st.agg.Docs <= 0 {
+			continue
+		}
+		if !have[string(st.key.Type)] {
+			have[string(st.key.Type)] = true
+			set = append(set, map[string]any{"uid": "_:rt" + st.key.ID(), "dgraph.type": "RelType",
+				"rt.name": string(st.key.Type), "rt.pred": relPred(st.key.Type)})
+		}
+		agg, err := json.Marshal(st.agg)
+		if err != nil {
+			return err
+		}
+		first, last := dateRange(st.agg.Dates)
+		uid := st.uid
+		if uid == "" {
+			uid = "_:r" + st.key.ID()
+		}
+		set = append(set, map[string]any{
+			"uid": uid, "dgraph.type": "Relation",
+			"r.id": st.key.ID(), "r.key": relSortKey(st.key), "r.type": string(st.key.Type),
+			"r.from": st.key.From, "r.to": st.key.To, "r.weight": fromMicro(st.agg.Weight), "r.docs": st.agg.Docs,
+			"r.first": first, "r.last": last, "r.agg": string(agg),
+		})
+		p := relPred(st.key.Type)
+		edge := map[string]any{
+			"uid":    uidOf(st.key.To),
+			p + "|w": st.agg.Weight,
+			p + "|n": st.agg.Docs,
+		}
+		if first != "" {
+			edge[p+"|f"] = facetDate(first)
+			edge[p+"|l"] = facetDate(last)
+		}
+		set = append(set, map[string]any{"uid": uidOf(st.key.From), p: []any{edge}})
+	}
+	if len(set) > 0 {
+		if err := mutateJSON(ctx, txn, set, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moreMerges loads the merge records of targets into rv.
+func (s *Store) moreMerges(ctx context.Context, txn *dgo.Txn, targets []string, rv *resolver) error {
+	if len(targets) == 0 {
+		return nil
+	}
+	var r struct {
+		Merges []mergeNode `json:"merges"`
+	}
+	if err := queryInto(ctx, txn, `{ merges(func: eq(cm.from, `+dqlList(targets)+`)) { cm.from cm.into } }`, nil, &r); err != nil {
+		return err
+	}
+	for _, m := range r.Merges {
+		rv.merged[m.From] = m.Into
+	}
+	return nil
+}
