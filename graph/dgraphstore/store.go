@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dgraph-io/dgo/v250"
@@ -36,6 +37,8 @@ type Store struct {
 	// wmu serialises this Store's writes, as the graph.Writer contract says;
 	// other processes are kept apart by Dgraph's transactions.
 	wmu sync.Mutex
+	// conflicts counts transactions Dgraph aborted and the store retried.
+	conflicts atomic.Int64
 }
 
 // Options tune a Store. The zero value is usable.

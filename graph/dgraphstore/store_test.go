@@ -3,7 +3,6 @@ package dgraphstore
 import (
 	"context"
 	"os"
-	"sync"
 	"testing"
 
 	"kg/graph"
@@ -14,9 +13,6 @@ import (
 // running cluster: comma-separated alpha gRPC addresses, as printed by
 // scripts/dgraph.sh start.
 const clusterEnv = "KG_DGRAPH"
-
-// clusterMu serialises the tests that drop all data: they share one cluster.
-var clusterMu sync.Mutex
 
 // openTest connects to the test cluster, drops everything on it and returns
 // an empty store, closed at cleanup. It skips the test without a cluster.

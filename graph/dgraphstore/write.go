@@ -68,6 +68,7 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, txn *dgo
 		if err == nil || !retryable(err) {
 			return err
 		}
+		s.conflicts.Add(1)
 		if attempt >= s.opts.Retries {
 			return fmt.Errorf("gave up after %d conflicting attempts: %w", attempt, err)
 		}
