@@ -47,7 +47,7 @@ func corpus(n int, seed uint64) []*graph.Contribution {
 		for j := 0; j+1 < len(c.Entities); j++ {
 			a, b := &c.Entities[j], &c.Entities[j+1]
 			rc := graph.RelationContribution{From: a.ID(), To: b.ID(), Type: rels[(i+j)%len(rels)],
-				Weight: float64(1+rng.IntN(3)) / 2,
+				Weight:   float64(1+rng.IntN(3)) / 2,
 				Evidence: []graph.Evidence{{Sentence: a.Name + "与" + b.Name, Start: 10 * j, End: 10*j + 14, Rule: "r1"}}}
 			c.Relations = append(c.Relations, rc)
 		}
