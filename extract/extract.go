@@ -1,0 +1,491 @@
+package extract
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"kg/graph"
+	"kg/seeds"
+)
+
+// Segmenter cuts text into words. *jieba.Segmenter satisfies it; tests use a
+// fake. Extract uses it only on short windows around name boundaries.
+type Segmenter interface {
+	Cut(text string) []string
+}
+
+// Options configure an Extractor. The zero value is usable: the embedded
+// seeds lexicon and no segmenter.
+type Options struct {
+	// Lexicon replaces the embedded seeds lexicon when not nil.
+	Lexicon []LexEntry
+	// Segmenter, when set, snaps the left edge of rule-found names to word
+	// boundaries.
+	Segmenter Segmenter
+	// Region is the document's own place when a document does not say it
+	// (Document.Region empty) and none can be inferred.
+	Region string
+}
+
+// Extractor turns a document's text into a graph.Contribution. It is safe
+// for concurrent use.
+type Extractor struct {
+	lex     *Lexicon
+	regions *Lexicon // regions only: places inside names (重庆大学 -> 重庆)
+	fields  *Lexicon // fields only: domains inside names
+	seg     Segmenter
+	region  string
+}
+
+// New builds an Extractor: the lexicon matcher is built once here.
+func New(opts Options) (*Extractor, error) {
+	entries := opts.Lexicon
+	if entries == nil {
+		lex, err := seeds.Lexicon()
+		if err != nil {
+			return nil, fmt.Errorf("extract: %w", err)
+		}
+		for _, e := range lex {
+			entries = append(entries, LexEntry{Type: e.Type, Name: e.Name, Aliases: e.Aliases, Tags: e.Tags})
+		}
+	}
+	for i, e := range entries {
+		if graph.Normalize(e.Name) == "" {
+			return nil, fmt.Errorf("extract: lexicon entry %d has no name", i)
+		}
+		switch graph.EntityType(e.Type) {
+		case graph.Platform, graph.Field, graph.Institution, graph.Region:
+		default:
+			return nil, fmt.Errorf("extract: lexicon entry %s has unknown type %q", e.Name, e.Type)
+		}
+	}
+	var regions, fields []LexEntry
+	for _, e := range entries {
+		switch graph.EntityType(e.Type) {
+		case graph.Region:
+			regions = append(regions, e)
+		case graph.Field:
+			fields = append(fields, e)
+		}
+	}
+	return &Extractor{lex: NewLexicon(entries), regions: NewLexicon(regions), fields: NewLexicon(fields),
+		seg: opts.Segmenter, region: opts.Region}, nil
+}
+
+// doc is the state of one extraction.
+type doc struct {
+	x      *Extractor
+	t      *Text
+	runes  []rune
+	paras  []paragraph
+	sents  []span
+	ments  []mention
+	lists  []list
+	ms     []measureMention
+	owner  []int // per paragraph: the heading measure that owns stray entities
+	group  []int // per mention: entity group
+	region *lexItem
+
+	ents  []*entityAcc
+	rels  map[graph.RelationKey]*graph.RelationContribution
+	docID string
+}
+
+// Extract extracts entities and relations from text, the document's
+// original decoded text. Every offset in the result is a rune offset into
+// text. The result is deterministic.
+func (x *Extractor) Extract(ctx context.Context, d graph.Document, text string) (*graph.Contribution, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if d.ID == "" {
+		return nil, fmt.Errorf("extract: %w: document without id", graph.ErrInvalid)
+	}
+	t := Repair(text)
+	st := &doc{x: x, t: t, runes: t.Runes, docID: d.ID, rels: map[graph.RelationKey]*graph.RelationContribution{}}
+	st.paras = Splitter{}.Split(t.Runes)
+	var clauses []span
+	for _, p := range st.paras {
+		for _, s := range p.sents {
+			st.sents = append(st.sents, s.span)
+			for _, c := range s.clauses {
+				clauses = append(clauses, c.span)
+			}
+		}
+	}
+	st.recognize(clauses)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	st.region = x.docRegion(d, t.Runes)
+	st.ms, st.owner = measures(t.Runes, st.paras, st.ments)
+	st.canonicalise()
+	st.relate()
+
+	if d.Hash == "" {
+		sum := sha256.Sum256([]byte(text))
+		d.Hash = hex.EncodeToString(sum[:])
+	}
+	if d.Size == 0 {
+		d.Size = int64(utf8.RuneCountInString(text))
+	}
+	if d.Region == "" && st.region != nil {
+		d.Region = st.region.name
+	}
+	c := st.contribution(d)
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("extract %s: %w", d.ID, err)
+	}
+	return c, nil
+}
+
+// recognize finds entity mentions: lexicon names, suffix-rule names and list
+// items, overlaps resolved longest first.
+func (st *doc) recognize(clauses []span) {
+	x := st.x
+	var cands []mention
+	for _, m := range x.lex.Match(st.runes) {
+		cands = append(cands, mention{span: span{m.start, m.end}, typ: m.item.typ, name: string(st.runes[m.start:m.end]),
+			canon: m.item.name, item: m.item, rule: "lexicon"})
+	}
+	cands = append(cands, x.suffixNames(st.runes, clauses)...)
+	for _, c := range clauses {
+		for _, l := range x.lists(st.runes, c) {
+			cands = append(cands, l.items...)
+			st.lists = append(st.lists, l)
+		}
+	}
+	prio := map[string]int{"lexicon": 0, "compose": 1, "list": 2, "suffix": 3}
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if a.len() != b.len() {
+			return a.len() > b.len()
+		}
+		if prio[a.rule] != prio[b.rule] {
+			return prio[a.rule] < prio[b.rule]
+		}
+		return a.start < b.start
+	})
+	used := make([]bool, len(st.runes))
+	for _, m := range cands {
+		free := true
+		for i := m.start; i < m.end; i++ {
+			if used[i] {
+				free = false
+				break
+			}
+		}
+		if !free {
+			continue
+		}
+		for i := m.start; i < m.end; i++ {
+			used[i] = true
+		}
+		st.ments = append(st.ments, m)
+	}
+	sort.Slice(st.ments, func(i, j int) bool { return st.ments[i].start < st.ments[j].start })
+}
+
+// docRegion returns the document's own place: the given region, else the
+// first place in the title or issuer, else the most named province or city.
+func (x *Extractor) docRegion(d graph.Document, runes []rune) *lexItem {
+	find := func(s string) *lexItem {
+		for _, m := range x.lex.Match([]rune(s)) {
+			if m.item.typ == graph.Region && m.item.region != "geo" && m.item.region != "econ" {
+				return m.item
+			}
+		}
+		return nil
+	}
+	if d.Region != "" {
+		if it := find(d.Region); it != nil {
+			return it
+		}
+		return &lexItem{typ: graph.Region, name: d.Region}
+	}
+	title := d.Title
+	if title == "" {
+		end := 0
+		for end < len(runes) && runes[end] != '\n' && end < 80 {
+			end++
+		}
+		title = string(runes[:end])
+	}
+	for _, s := range []string{title, d.Issuer} {
+		if it := find(s); it != nil {
+			return it
+		}
+	}
+	counts := map[*lexItem]int{}
+	var best *lexItem
+	for _, m := range x.lex.Match(runes) {
+		it := m.item
+		if it.typ != graph.Region || it.region == "geo" || it.region == "econ" {
+			continue
+		}
+		counts[it]++
+		if best == nil || counts[it] > counts[best] {
+			best = it
+		}
+	}
+	if best != nil && counts[best] >= 2 {
+		return best
+	}
+	if x.region != "" {
+		if it := find(x.region); it != nil {
+			return it
+		}
+		return &lexItem{typ: graph.Region, name: x.region}
+	}
+	return nil
+}
+
+// sentenceOf returns the index of the sentence holding rune i, -1 if none.
+func (st *doc) sentenceOf(i int) int {
+	k := sort.Search(len(st.sents), func(k int) bool { return st.sents[k].end > i })
+	if k < len(st.sents) && st.sents[k].start <= i {
+		return k
+	}
+	return -1
+}
+
+// paragraphOf returns the index of the paragraph holding rune i.
+func (st *doc) paragraphOf(i int) int {
+	k := sort.Search(len(st.paras), func(k int) bool { return st.paras[k].end > i })
+	if k < len(st.paras) && st.paras[k].start <= i {
+		return k
+	}
+	return -1
+}
+
+// evidence builds the evidence for a relation stated at s (repaired
+// offsets): the sentence around it and its original offsets.
+func (st *doc) evidence(s span, rule string) graph.Evidence {
+	sent := s
+	if k := st.sentenceOf(s.start); k >= 0 {
+		sent = st.sents[k]
+		if sent.end < s.end {
+			sent.end = s.end
+		}
+	}
+	start, end := st.t.Span(sent.start, sent.end)
+	return graph.Evidence{Doc: st.docID, Sentence: string(st.runes[sent.start:sent.end]), Start: start, End: end, Rule: rule}
+}
+
+// entityAcc accumulates one entity of the contribution.
+type entityAcc struct {
+	typ     graph.EntityType
+	name    string
+	forms   map[string]bool
+	spans   []graph.Span
+	lexical bool
+	class   bool
+	id      string
+}
+
+func (e *entityAcc) aliases() []string {
+	var out []string
+	n := graph.Normalize(e.name)
+	seen := map[string]bool{n: true}
+	for f := range e.forms {
+		k := graph.Normalize(f)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// stripParens removes a parenthesised part: 西部(重庆)科学城 -> 西部科学城.
+func stripParens(s string) string {
+	i := strings.IndexAny(s, "(（")
+	j := strings.IndexAny(s, ")）")
+	if i < 0 || j < i {
+		return s
+	}
+	_, w := utf8.DecodeRuneInString(s[j:])
+	return s[:i] + s[j+w:]
+}
+
+// canonicalise groups mentions into entities: same type and a shared
+// normalised name or alias (西部(重庆)科学城 = 西部科学城), and the document's
+// 市委 with 中共重庆市委.
+func (st *doc) canonicalise() {
+	keyOwner := map[string]int{} // type + normalised form -> entity
+	st.group = make([]int, len(st.ments))
+	newEnt := func(m *mention) int {
+		st.ents = append(st.ents, &entityAcc{typ: m.typ, name: m.canon, forms: map[string]bool{}, lexical: m.item != nil, class: m.class()})
+		return len(st.ents) - 1
+	}
+	keysOf := func(m *mention) []string {
+		forms := []string{m.canon, m.name, stripParens(m.name)}
+		if m.item != nil {
+			forms = append(forms, m.item.aliases...)
+		}
+		if localBodies[m.name] && st.region != nil {
+			switch {
+			case strings.HasSuffix(m.name, "委"):
+				forms = append(forms, "中共"+st.region.name+m.name, st.region.name+m.name)
+			default:
+				forms = append(forms, st.region.name+m.name)
+			}
+		}
+		var out []string
+		for _, f := range forms {
+			if n := graph.Normalize(f); n != "" {
+				out = append(out, string(m.typ)+"\x00"+n)
+			}
+		}
+		return out
+	}
+	// lexicon mentions first so that their canonical names win
+	order := make([]int, len(st.ments))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		ma, mb := &st.ments[order[a]], &st.ments[order[b]]
+		if (ma.item != nil) != (mb.item != nil) {
+			return ma.item != nil
+		}
+		return utf8.RuneCountInString(ma.canon) > utf8.RuneCountInString(mb.canon)
+	})
+	for _, i := range order {
+		m := &st.ments[i]
+		keys := keysOf(m)
+		g := -1
+		for _, k := range keys {
+			if o, ok := keyOwner[k]; ok {
+				g = o
+				break
+			}
+		}
+		if g < 0 {
+			g = newEnt(m)
+		}
+		for _, k := range keys {
+			if _, ok := keyOwner[k]; !ok {
+				keyOwner[k] = g
+			}
+		}
+		e := st.ents[g]
+		e.forms[m.name] = true
+		if m.item == nil && m.canon != m.name {
+			e.forms[m.canon] = true
+		}
+		if sp := stripParens(m.name); sp != m.name {
+			e.forms[sp] = true
+		}
+		a, b := st.t.Span(m.start, m.end)
+		e.spans = append(e.spans, graph.Span{Start: a, End: b})
+		st.group[i] = g
+	}
+	for _, e := range st.ents {
+		e.id = graph.EntityID(e.typ, e.name)
+		sort.Slice(e.spans, func(i, j int) bool { return e.spans[i].Start < e.spans[j].Start })
+	}
+}
+
+// entityFor returns the entity for a lexicon item or name, adding it (with
+// no mention) when the document does not name it.
+func (st *doc) entityFor(t graph.EntityType, name string, lexical bool) int {
+	id := graph.EntityID(t, name)
+	for i, e := range st.ents {
+		if e.id == id {
+			return i
+		}
+	}
+	st.ents = append(st.ents, &entityAcc{typ: t, name: name, forms: map[string]bool{}, lexical: lexical, id: id})
+	return len(st.ents) - 1
+}
+
+// link records a relation with its evidence.
+func (st *doc) link(from, to int, t graph.RelationType, ev graph.Evidence) {
+	if from == to || from < 0 || to < 0 {
+		return
+	}
+	k := graph.RelationKey{From: st.ents[from].id, Type: t, To: st.ents[to].id}
+	if k.From == k.To {
+		return
+	}
+	k = k.Canonical()
+	r, ok := st.rels[k]
+	if !ok {
+		r = &graph.RelationContribution{From: k.From, To: k.To, Type: t}
+		st.rels[k] = r
+	}
+	for _, e := range r.Evidence {
+		if e.Start == ev.Start && e.End == ev.End && e.Rule == ev.Rule {
+			return // one sentence counts once
+		}
+	}
+	r.Evidence = append(r.Evidence, ev)
+	r.Weight++
+}
+
+// contribution assembles the sorted result.
+func (st *doc) contribution(d graph.Document) *graph.Contribution {
+	c := &graph.Contribution{Doc: d}
+	used := map[int]bool{}
+	for _, r := range st.rels {
+		_ = r
+	}
+	ids := map[string]int{}
+	for i, e := range st.ents {
+		ids[e.id] = i
+	}
+	for _, r := range st.rels {
+		used[ids[r.From]] = true
+		used[ids[r.To]] = true
+	}
+	seen := map[string]bool{}
+	for i, e := range st.ents {
+		if len(e.spans) == 0 && !used[i] {
+			continue
+		}
+		if seen[e.id] {
+			continue
+		}
+		seen[e.id] = true
+		var attrs map[string]string
+		if e.class {
+			attrs = map[string]string{"class": "true"}
+		}
+		c.Entities = append(c.Entities, graph.EntityContribution{Type: e.typ, Name: e.name, Aliases: e.aliases(), Attrs: attrs, Spans: e.spans})
+	}
+	sort.Slice(c.Entities, func(i, j int) bool {
+		a, b := &c.Entities[i], &c.Entities[j]
+		if a.Type != b.Type {
+			return a.Type < b.Type
+		}
+		return a.Name < b.Name
+	})
+	for _, r := range st.rels {
+		sort.Slice(r.Evidence, func(i, j int) bool {
+			a, b := r.Evidence[i], r.Evidence[j]
+			if a.Start != b.Start {
+				return a.Start < b.Start
+			}
+			return a.Rule < b.Rule
+		})
+		c.Relations = append(c.Relations, *r)
+	}
+	sort.Slice(c.Relations, func(i, j int) bool {
+		a, b := &c.Relations[i], &c.Relations[j]
+		if a.Type != b.Type {
+			return a.Type < b.Type
+		}
+		if a.From != b.From {
+			return a.From < b.From
+		}
+		return a.To < b.To
+	})
+	return c
+}

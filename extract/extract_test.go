@@ -1,0 +1,141 @@
+package extract
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"kg/graph"
+)
+
+func newTestExtractor(t testing.TB) *Extractor {
+	t.Helper()
+	x, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+const sample = `加大科技创新载体及平台建设。准确把握面向世界科技前沿,集中力量、整合资源。一是推进西部(重庆)科学城、两江协同创新区等重点载体建设。二是高水平建设脑科学、量子科技、智能计算等领域国家重点实验室。三是依托中科院重庆学院、重庆 大学、西南大学等国家创新单元,统筹协调与国家重点实验室的关系。`
+
+func TestExtractSample(t *testing.T) {
+	x := newTestExtractor(t)
+	c, err := x.Extract(context.Background(), graph.Document{ID: "d1"}, sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := func(typ graph.EntityType, name string) *graph.EntityContribution {
+		for i := range c.Entities {
+			e := &c.Entities[i]
+			if e.Type == typ && graph.Normalize(e.Name) == graph.Normalize(name) {
+				return e
+			}
+		}
+		return nil
+	}
+	for _, want := range []struct {
+		t    graph.EntityType
+		name string
+	}{
+		{graph.Platform, "西部(重庆)科学城"}, {graph.Platform, "两江协同创新区"}, {graph.Platform, "国家重点实验室"},
+		{graph.Field, "脑科学"}, {graph.Field, "量子科技"}, {graph.Field, "智能计算"},
+		{graph.Institution, "重庆大学"}, {graph.Institution, "西南大学"}, {graph.Institution, "中科院重庆学院"},
+		{graph.Measure, "加大科技创新载体及平台建设"},
+	} {
+		if has(want.t, want.name) == nil {
+			t.Errorf("missing %s %s", want.t, want.name)
+		}
+	}
+	for _, n := range []string{"平台", "创新主体", "企业"} {
+		for _, e := range c.Entities {
+			if e.Name == n {
+				t.Errorf("generic %q emitted as %s", n, e.Type)
+			}
+		}
+	}
+	// offsets point into the original text
+	orig := []rune(sample)
+	for _, e := range c.Entities {
+		for _, s := range e.Spans {
+			if s.Start < 0 || s.End > len(orig) || s.Start >= s.End {
+				t.Fatalf("%s: bad span %v", e.Name, s)
+			}
+			if e.Type != graph.Measure && graph.Normalize(string(orig[s.Start:s.End])) != graph.Normalize(e.Name) &&
+				!containsAlias(e, string(orig[s.Start:s.End])) {
+				t.Errorf("%s %s: span %v is %q", e.Type, e.Name, s, string(orig[s.Start:s.End]))
+			}
+		}
+	}
+	rel := func(t graph.RelationType, from, to *graph.EntityContribution) bool {
+		if from == nil || to == nil {
+			return false
+		}
+		for _, r := range c.Relations {
+			if r.Type == t && r.From == from.ID() && r.To == to.ID() {
+				return true
+			}
+		}
+		return false
+	}
+	lab := has(graph.Platform, "国家重点实验室")
+	for _, w := range []struct {
+		t        graph.RelationType
+		from, to *graph.EntityContribution
+	}{
+		{graph.FocusesOn, lab, has(graph.Field, "脑科学")},
+		{graph.ReliesOn, lab, has(graph.Institution, "重庆大学")},
+		{graph.LocatedIn, has(graph.Institution, "重庆大学"), has(graph.Region, "重庆")},
+		{graph.LocatedIn, has(graph.Platform, "西部(重庆)科学城"), has(graph.Region, "重庆")},
+	} {
+		if !rel(w.t, w.from, w.to) {
+			t.Errorf("missing %s %v -> %v", w.t, name(w.from), name(w.to))
+		}
+	}
+	for _, r := range c.Relations {
+		if len(r.Evidence) == 0 || r.Evidence[0].Rule == "" || r.Evidence[0].Sentence == "" {
+			t.Errorf("relation %s without evidence", r.Type)
+		}
+		for _, ev := range r.Evidence {
+			if ev.End > len(orig) {
+				t.Errorf("evidence out of range: %+v", ev)
+			}
+		}
+	}
+	again, _ := x.Extract(context.Background(), graph.Document{ID: "d1"}, sample)
+	if !reflect.DeepEqual(c, again) {
+		t.Error("Extract is not deterministic")
+	}
+}
+
+func name(e *graph.EntityContribution) string {
+	if e == nil {
+		return "<nil>"
+	}
+	return e.Name
+}
+
+func containsAlias(e graph.EntityContribution, s string) bool {
+	for _, a := range e.Aliases {
+		if graph.Normalize(a) == graph.Normalize(s) {
+			return true
+		}
+	}
+	return strings.Contains(graph.Normalize(s), graph.Normalize(e.Name))
+}
+
+func TestExtractRejects(t *testing.T) {
+	x := newTestExtractor(t)
+	if _, err := x.Extract(context.Background(), graph.Document{}, "x"); err == nil {
+		t.Error("document without id accepted")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := x.Extract(ctx, graph.Document{ID: "d"}, sample); err == nil {
+		t.Error("cancelled context ignored")
+	}
+	if _, err := New(Options{Lexicon: []LexEntry{{Type: "colour", Name: "红"}}}); err == nil {
+		t.Error("unknown lexicon type accepted")
+	}
+}

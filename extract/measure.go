@@ -1,0 +1,257 @@
+package extract
+
+import (
+	"strings"
+)
+
+// measureMention is a policy action the text commits to: a headline, an
+// enumerated item or an action clause.
+type measureMention struct {
+	span          // the clause that states it
+	name   string // its text, at most maxMeasureLen runes
+	scope  []span // where the entities it involves are named
+	parent int    // index of the measure it is part of, -1 for none
+	rule   string // headline, item, clause, heading
+}
+
+// maxMeasureLen bounds a measure's name: a longer clause is cut.
+const maxMeasureLen = 80
+
+var (
+	actionVerbs = wordSet(`加快 推进 推动 建设 加强 实施 强化 深化 构建 完善 支持 培育 发展 打造 提升 优化 加大 鼓励 引导
+		坚持 争取 做多做优 做强 做大 做优 做实 突出 突破 针对 依托 改革 发挥 认识 增加 形成 集聚 布局 开展 建立 健全 编制
+		制定 规划 部署 保障 促进 创建 组建 落实 扩大 吸引 用好 搭建 引进 抓紧 把 以 围绕 聚焦 瞄准 探索 营造 提高 增强
+		统筹 整合 融入 招引 培养 建成 设立 牵头 承担 实现 明确 引领 谋划 加速 抢先 巩固 拓展 激发 释放 夯实 力争
+		提供 推行 推广 开放 共建 参与 对接 集成 汇聚 提质 壮大 设置 给予 补助 奖励 资助 认定 落户 建好 办好 引育
+		培优 实行 执行 遵循 规范 严格 落地 纳入 推出 谋求 筹建 申报 争创 支撑 服务保障 助力 协调 合理 鼓励支持 大力发展 做好`)
+	adverbs = wordSet(`积极 大力 进一步 全面 着力 重点 高水平 高标准 充分 更好 深入 切实 持续 不断 继续 努力 主动 加快 协同 有序
+		稳步 系统 全链条 更多 始终 优先 率先 要 应当 应 将 须 必须 需要 亟需 也要 还要 全力 一体 支持和服务 依法 精准 同时
+		进而 并 同步 大量 大幅 大幅度 尽快 着重 重点在 全力以赴 不断 逐步 统一 科学 高质量 务实 扎实 坚定 更加 加速 尽快 抓紧 一要 二要 三要 四要 五要 也 还 再 须要 可`)
+	subjects = wordSet(`本市 我市 全市 各区 我们 我省 全省 本省 政府 各地 各级 市 省 区 县 及其有关部门 有关部门 其有关部门 和 及 等
+		各县 市级 省级 区级`)
+	resultMarkers = []string{"获批", "取得", "成功", "入选", "增选", "增至", "达到", "首位", "跃居", "翻番", "预计", "累计",
+		"增长", "下降", "已经", "挂牌成立", "建成运行", "成型", "创历史新高", "%", "已成为", "实现了", "居全国", "排名",
+		"位居", "同比", "比上年", "超过", "成效", "明显"}
+	titleEnds = []string{"条例", "办法", "规定", "决定", "意见", "报告", "通知", "纲要", "方案", "细则"}
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// isAction reports whether the clause at c (after its marker) states an
+// action: after an optional subject and adverbs it opens with a verb, and it
+// reports no result.
+func isAction(runes []rune, c span, ents []mention) bool { return actionVerb(runes, c, ents) != "" }
+
+// strongVerbs commit to building or setting up something; a clause after
+// the first of a sentence is a measure of its own only with one of them
+// (…，加快建设农业科技创新示范区，支持创建…), or as 以X为….
+var strongVerbs = wordSet(`建设 创建 建立 制定 编制 布局 实施 组建 设立 打造 健全 规划 部署 规划部署 争取 引进 建成 搭建 筹建
+	争创 申报 设置 以 落实 保障 支持和服务保障 服务保障 完善 培育`)
+
+// actionVerb returns the verb that opens the clause at c, after an optional
+// subject and adverbs; "" when the clause states no action or reports a
+// result.
+func actionVerb(runes []rune, c span, ents []mention) string {
+	v := openingVerb(runes, c, ents)
+	if v == "以" || v == "把" {
+		// 以X为…, 把X作为…: the construction needs its second half
+		if !strings.ContainsRune(string(runes[c.start:c.end]), '为') {
+			return ""
+		}
+	}
+	return v
+}
+
+func openingVerb(runes []rune, c span, ents []mention) string {
+	if c.len() < 4 {
+		return ""
+	}
+	text := string(runes[c.start:c.end])
+	for _, m := range resultMarkers {
+		if strings.Contains(text, m) {
+			return ""
+		}
+	}
+	for _, t := range titleEnds {
+		if strings.HasSuffix(text, t) {
+			return ""
+		}
+	}
+	i := c.start
+	for steps := 0; i < c.end && steps < 8; steps++ {
+		moved := false
+		for _, m := range ents {
+			if m.start == i && m.end <= c.end && m.end-m.start < c.len() {
+				i, moved = m.end, true
+				break
+			}
+		}
+		if !moved {
+			for n := 6; n >= 1 && !moved; n-- {
+				if i+n > c.end {
+					continue
+				}
+				w := string(runes[i : i+n])
+				if actionVerbs[w] && !adverbs[w] {
+					return w
+				}
+				if adverbs[w] || subjects[w] {
+					i, moved = i+n, true
+				}
+			}
+		}
+		if !moved {
+			break
+		}
+	}
+	for n := 6; n >= 1; n-- {
+		if i+n <= c.end && actionVerbs[string(runes[i:i+n])] {
+			return string(runes[i : i+n])
+		}
+	}
+	return ""
+}
+
+// measureName is the text a measure is known by: its clause, cut to
+// maxMeasureLen runes.
+func measureName(runes []rune, c span) string {
+	end := c.end
+	if end-c.start > maxMeasureLen {
+		end = c.start + maxMeasureLen
+	}
+	return strings.TrimSpace(string(runes[c.start:end]))
+}
+
+// itemMarker reports whether a clause marker opens an enumerated item
+// (一是, 二要, （三）, 四、) rather than an article (第五条).
+func itemMarker(runes []rune, c clause) bool {
+	if c.marker == 0 {
+		return false
+	}
+	return runes[c.start] != '第'
+}
+
+// measures finds the measures of a document and which measure each
+// paragraph's headings leave in charge of stray entities.
+func measures(runes []rune, paras []paragraph, ents []mention) (ms []measureMention, orphanOwner []int) {
+	type open struct{ level, idx int }
+	var stack []open
+	active := func() int {
+		for i := len(stack) - 1; i >= 0; i-- {
+			if stack[i].idx >= 0 {
+				return stack[i].idx
+			}
+		}
+		return -1
+	}
+	orphanOwner = make([]int, len(paras))
+	add := func(c span, scope []span, parent int, rule string) int {
+		ms = append(ms, measureMention{span: c, name: measureName(runes, c), scope: scope, parent: parent, rule: rule})
+		return len(ms) - 1
+	}
+	for pi, p := range paras {
+		if len(p.sents) == 0 || len(p.sents[0].clauses) == 0 {
+			orphanOwner[pi] = active()
+			continue
+		}
+		first := p.sents[0].clauses[0]
+		text := runes[p.start:p.end]
+		last := text[len(text)-1]
+		shortItem := len(p.sents) == 1 && len(text) <= 40 && first.marker > 0 && itemMarker(runes, first)
+		if p.heading || shortItem {
+			level := p.level
+			numbered := level > 0 || shortItem
+			if shortItem && level == 0 {
+				level = 2
+			}
+			if level == 0 {
+				level = 3
+			}
+			for len(stack) > 0 && stack[len(stack)-1].level >= level {
+				stack = stack[:len(stack)-1]
+			}
+			idx := -1
+			c := span{first.start + first.marker, first.end}
+			if numbered && (last == '。' || first.marker > 0 || p.level > 0) && isAction(runes, c, ents) {
+				idx = add(c, nil, active(), "heading")
+			}
+			stack = append(stack, open{level, idx})
+			orphanOwner[pi] = active()
+			continue
+		}
+		orphanOwner[pi] = active()
+		// items of the paragraph
+		type itemAt struct {
+			c     clause
+			start int
+		}
+		var items []itemAt
+		for si, s := range p.sents {
+			for ci, c := range s.clauses {
+				if si == 0 && ci == 0 && !itemMarker(runes, c) {
+					continue
+				}
+				if itemMarker(runes, c) {
+					items = append(items, itemAt{c, c.start})
+				}
+			}
+		}
+		headC := span{first.start + first.marker, first.end}
+		headline := -1
+		if !itemMarker(runes, first) && isAction(runes, headC, ents) {
+			scope := []span{p.span}
+			if len(items) > 0 {
+				scope = []span{{p.start, items[0].start}}
+			}
+			headline = add(headC, scope, active(), "headline")
+		}
+		parentOf := headline
+		if parentOf < 0 {
+			parentOf = active()
+		}
+		if len(items) > 0 {
+			for k, it := range items {
+				end := p.end
+				if k+1 < len(items) {
+					end = items[k+1].start
+				}
+				c := span{it.c.start + it.c.marker, it.c.end}
+				if isAction(runes, c, ents) {
+					add(c, []span{{it.start, end}}, parentOf, "item")
+				}
+			}
+			continue
+		}
+		// no items: every action clause is a measure; within a sentence the
+		// later ones are part of the first
+		for si, s := range p.sents {
+			sentFirst := -1
+			for ci, c := range s.clauses {
+				if si == 0 && ci == 0 {
+					sentFirst = headline
+					continue
+				}
+				cs := span{c.start + c.marker, c.end}
+				v := actionVerb(runes, cs, ents)
+				if v == "" || (ci > 0 && !strongVerbs[v]) {
+					continue
+				}
+				parent := sentFirst
+				if parent < 0 {
+					parent = parentOf
+				}
+				idx := add(cs, []span{s.span}, parent, "clause")
+				if sentFirst < 0 {
+					sentFirst = idx
+				}
+			}
+		}
+	}
+	return ms, orphanOwner
+}

@@ -1,0 +1,319 @@
+package extract
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"kg/graph"
+)
+
+// mention is one recognised entity occurrence in the repaired text.
+type mention struct {
+	span
+	typ   graph.EntityType
+	name  string   // surface form: the repaired text under the span, or a composed name
+	canon string   // canonical name: the lexicon's, else name
+	item  *lexItem // the lexicon entry, nil for rule-found names
+	rule  string   // lexicon, suffix, list, compose
+}
+
+// class reports whether the mention names a designation rather than one
+// particular carrier (国家重点实验室 as a class).
+func (m *mention) class() bool { return m.item != nil && m.item.class }
+
+// suffixes are the heads that end platform and institution names. Longer
+// suffixes are tried first.
+var suffixes = map[string]graph.EntityType{
+	"科学城": graph.Platform, "创新区": graph.Platform, "科技园": graph.Platform, "科创园": graph.Platform,
+	"产业园": graph.Platform, "软件园": graph.Platform, "创新港": graph.Platform, "科学中心": graph.Platform,
+	"实验室": graph.Platform, "创新中心": graph.Platform, "技术中心": graph.Platform, "转化中心": graph.Platform,
+	"超算中心": graph.Platform, "计算中心": graph.Platform, "数据中心集群": graph.Platform, "高新区": graph.Platform,
+	"示范区": graph.Platform, "试验区": graph.Platform, "先导区": graph.Platform, "实验站": graph.Platform,
+	"加速器": graph.Platform, "装置": graph.Platform, "基地": graph.Platform, "中试平台": graph.Platform,
+	"孵化器": graph.Platform, "众创空间": graph.Platform, "大科学设施": graph.Platform, "中子源": graph.Platform,
+	"自贸区": graph.Platform, "开发区": graph.Platform, "中心": graph.Platform,
+	"大学": graph.Institution, "学院": graph.Institution, "研究院": graph.Institution, "研究所": graph.Institution,
+	"科学院": graph.Institution, "工程院": graph.Institution, "研究中心": graph.Institution, "促进中心": graph.Institution,
+	"日报": graph.Institution, "报社": graph.Institution, "人民政府": graph.Institution, "市委": graph.Institution,
+	"省委": graph.Institution, "委员会": graph.Institution, "协会": graph.Institution, "学会": graph.Institution,
+	"集团": graph.Institution, "分中心": graph.Institution, "分院": graph.Institution,
+	"政府": graph.Institution, "人大常委会": graph.Institution, "人民代表大会": graph.Institution,
+}
+
+// suffixLens lists the suffix lengths in runes, longest first.
+var suffixLens = func() []int {
+	seen := map[int]bool{}
+	var out []int
+	for s := range suffixes {
+		n := utf8.RuneCountInString(s)
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(out)))
+	return out
+}()
+
+// stopWords end the left-hand scan for a name: verbs and function words
+// that precede names in policy writing (建设…实验室, 依托…大学).
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`建设 创建 打造 推进 加快 支持 依托 布局 争取 建成 成立 组建 设立 引进 培育 发挥 用好
+		推动 围绕 聚焦 鼓励 引导 加强 深化 完善 提升 落户 挂牌 入选 获批 认定 实施 开展 构建 形成 优化 强化
+		保障 集聚 吸引 共建 建立 健全 做强 做大 做优 做多 争创 申报 谋划 积极 大力 优先 进一步 全面
+		加速 抢先 依法 转建 培养 创办 举办 筹建 新建 建好 办好 推荐 整合 支撑 对接 携手
+		和 或 、 等 的 在 以 为 是 了 将 对 把 被 于 及其 以及 作者系 我市 本市 全市 全省 我省 本省
+		各类 一批 一个 多个 若干 更多 首个 首家 个 批 通过 会同 应当 可以 负责 牵头 参与 包括 推广
+		统筹 协调 明确 根据 实现 编制 研究论证 论证 加大 完善 设立 来渝 主阵地 标杆 做实 抓紧 面向 瞄准 着力 高水平 高标准 高质量 主要 有关 相关 部门 成为 作为 属于`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// genericParts are the words a name's modifier may consist of and still
+// name no particular thing (高水平实验室, 重点实验室, 国家级研发中心).
+var genericParts = strings.Fields(`国家级 国家 省级 市级 区级 县级 全国 重点 高水平 多层次 一流 各类 新型 专业 相关 重大 产业
+	创新 技术 科技 工程 研发 公共 服务 综合 国际 高端 区域 特色 功能 主要 现代 高校 企业 大型 中小 专用 示范 平台 共性
+	联合 开放 协同 省 市 区 县 重要 优秀 世界 全球 前沿 基础 先进 应用 科学 研究 试验 实验 创业 孵化 中试 概念 验证 数字
+	智能 智慧 场景 转化 成果 行业 领域 关键 核心 园区 中心 一批 一个 更多 多个 新 首个 首家 高新 高新技术
+	合作 交流 共享 管理 运营 政务 网络 数据 信息 人才 地方 部门 机构 单位 组织 所属 下属 直属 本 该 其 有关 高 原始 策源`)
+
+func isGeneric(mod string) bool {
+	if mod == "" {
+		return true
+	}
+	// greedy longest-first stripping of generic words
+	for mod != "" {
+		ok := false
+		for n := 4; n >= 1; n-- {
+			rs := []rune(mod)
+			if len(rs) < n {
+				continue
+			}
+			w := string(rs[:n])
+			for _, g := range genericParts {
+				if g == w {
+					mod = string(rs[n:])
+					ok = true
+					break
+				}
+			}
+			if ok {
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// localBodies are bodies named by their rank alone (市人民政府 in a city's
+// regulation): they belong to the document's own place.
+var localBodies = map[string]bool{
+	"市人民政府": true, "省人民政府": true, "区人民政府": true, "县人民政府": true, "市政府": true, "省政府": true,
+	"市委": true, "省委": true, "区政府": true, "县政府": true, "市人大": true, "省人大": true, "市人大常委会": true,
+	"省人大常委会": true,
+}
+
+// maxNameLen bounds rule-found names, in runes.
+const maxNameLen = 30
+
+// suffixNames finds platform and institution names by their heads: for each
+// suffix occurrence, the name runs left to the nearest punctuation, stop
+// word or conjunction after another name.
+func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
+	var out []mention
+	for _, c := range clauses {
+		for end := c.start + 2; end <= c.end; end++ {
+			typ, slen := graph.EntityType(""), 0
+			for _, n := range suffixLens {
+				if end-n < c.start {
+					continue
+				}
+				if t, ok := suffixes[string(runes[end-n:end])]; ok {
+					typ, slen = t, n
+					break
+				}
+			}
+			if slen == 0 {
+				continue
+			}
+			// the name must end here: not inside a longer word (实验室建设 is fine,
+			// 中心城市 is not)
+			if end < c.end && !nameMayEnd(runes, end, c.end) {
+				continue
+			}
+			start := x.leftBoundary(runes, c.start, end-slen)
+			// cut after the last 的: 世界领先的科技园区 -> 科技园区
+			for i := end - slen - 1; i >= start; i-- {
+				if runes[i] == '的' {
+					start = i + 1
+					break
+				}
+			}
+			// a known name at the end after a conjunction or verb is the name:
+			// 统筹协调与国家重点实验室 -> 国家重点实验室
+			for _, m := range x.lex.Match(runes[start:end]) {
+				if start+m.end == end && m.start > 0 && stopBefore(runes[start+m.start-1]) {
+					start += m.start
+					break
+				}
+			}
+			// a place before a national designation names where the class is, not
+			// a carrier: 东部沿海地区国家高新区, 在京国家实验室
+			for _, m := range x.lex.Match(runes[start:end]) {
+				if start+m.end == end && m.start > 0 && m.item.class && (strings.HasPrefix(m.item.name, "国家") || strings.HasPrefix(m.item.name, "全国")) {
+					if pre := runes[start : start+m.start]; (len(pre) == 1 || strings.HasSuffix(string(pre), "地区")) && x.allPlaces(pre) {
+						start += m.start
+					}
+					break
+				}
+			}
+			name := string(runes[start:end])
+			suffix := string(runes[end-slen : end])
+			if localBodies[name] {
+				out = append(out, mention{span: span{start, end}, typ: graph.Institution, name: name, canon: name, rule: "suffix"})
+				continue
+			}
+			mod := string(runes[start : end-slen])
+			if utf8.RuneCountInString(mod) < 2 || isGeneric(mod) {
+				continue
+			}
+			if (suffix == "中心" || suffix == "政府" || suffix == "人民政府" || suffix == "委员会" || suffix == "人民代表大会") && !x.hasPlace(runes[start:end]) {
+				continue
+			}
+			out = append(out, mention{span: span{start, end}, typ: typ, name: name, canon: name, rule: "suffix"})
+		}
+	}
+	return out
+}
+
+// stopBefore reports whether r, right before a known name, ends the words
+// in front of it rather than belonging to the name.
+func stopBefore(r rune) bool { return strings.ContainsRune("与和及的在把将对", r) }
+
+// nameMayEnd reports whether a name may end before runes[i]: the next rune
+// does not continue a word that the suffix started.
+func nameMayEnd(runes []rune, i, end int) bool {
+	rest := string(runes[i:min(end, i+2)])
+	for _, bad := range []string{"城市", "城镇", "区域", "区块", "室外", "地区", "所有", "所得", "院士", "院校", "学生", "会议", "会员", "政策", "园区", "置换", "器件", "器材", "地方"} {
+		if strings.HasPrefix(string(runes[i-1:min(end, i+1)]), bad) {
+			return false
+		}
+	}
+	_ = rest
+	return true
+}
+
+// allPlaces reports whether rs is nothing but places (and one-character
+// place aliases after a locative): 东部沿海地区, 渝.
+func (x *Extractor) allPlaces(rs []rune) bool {
+	at := 0
+	for _, m := range x.regions.Match(rs) {
+		if m.start != at {
+			return false
+		}
+		at = m.end
+	}
+	if at == len(rs) {
+		return true
+	}
+	if len(rs)-at == 1 {
+		_, ok := x.regions.short[rs[at]]
+		return ok
+	}
+	return false
+}
+
+// hasPlace reports whether a name names a place or the nation (国家超算深圳中心),
+// the condition for the bare head 中心 to end a name.
+func (x *Extractor) hasPlace(name []rune) bool {
+	s := string(name)
+	if strings.HasPrefix(s, "国家") || strings.HasPrefix(s, "中国") || strings.HasPrefix(s, "全国") {
+		return true
+	}
+	for _, m := range x.lex.Match(name) {
+		if m.item.typ == graph.Region {
+			return true
+		}
+	}
+	return false
+}
+
+// leftBoundary scans left from the head at end and returns where the name
+// starts.
+func (x *Extractor) leftBoundary(runes []rune, min, end int) int {
+	i := end
+	depth := 0
+	for i > min && end-i < maxNameLen {
+		r := runes[i-1]
+		if r == ')' {
+			depth++
+		} else if r == '(' {
+			if depth == 0 {
+				break
+			}
+			depth--
+		} else if !(isWordRune(r) || r == '·' || r == '-' || r == 'Ⅲ' || r == 'Ⅱ') {
+			break
+		}
+		if depth == 0 && x.stopAt(runes, min, i) {
+			break
+		}
+		i--
+	}
+	// trim conjunctions and particles the scan may have kept
+	for i < end && strings.ContainsRune("和与及的、等", runes[i]) {
+		i++
+	}
+	return i
+}
+
+// stopAt reports whether the text left of i ends with a stop word, or with a
+// name head followed by a conjunction (科学城和 | 两江协同创新区).
+func (x *Extractor) stopAt(runes []rune, min, i int) bool {
+	// a date (2024年1月25日) or an article marker (第十三条) ends the words before a name
+	if r := runes[i-1]; (r == '年' || r == '月' || r == '日') && i-2 >= min && isDigitRune(runes[i-2]) {
+		return true
+	}
+	if runes[i-1] == '条' {
+		j := i - 2
+		for j >= min && strings.ContainsRune(ordinals+"百零0123456789", runes[j]) {
+			j--
+		}
+		if j >= min && j < i-2 && runes[j] == '第' {
+			return true
+		}
+	}
+	for n := 4; n >= 1; n-- {
+		if i-n < min {
+			continue
+		}
+		w := string(runes[i-n : i])
+		if stopWords[w] {
+			// 国家 ends with 家, 中国 with 国: a stop word must not be the tail of
+			// a longer word that names can hold.
+			if n == 1 && i-2 >= min {
+				two := string(runes[i-2 : i])
+				if two == "国家" || two == "专家" || two == "大批" || two == "整个" {
+					continue
+				}
+			}
+			return true
+		}
+	}
+	if r := runes[i-1]; r == '与' || r == '及' {
+		for _, n := range suffixLens {
+			if i-1-n >= min {
+				if _, ok := suffixes[string(runes[i-1-n:i-1])]; ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,326 @@
+package extract
+
+import (
+	"strings"
+
+	"kg/graph"
+)
+
+// reliesCues are what 以X为 names X as (以怀柔科学城为集中承载地).
+var reliesCues = []string{"主要平台", "平台", "集中承载地", "承载地", "载体", "依托", "支撑", "核心", "主体", "龙头", "重点", "主阵地"}
+
+// relate derives the typed relations and CO_OCCURS.
+func (st *doc) relate() {
+	mEnt := st.measureEntities()
+	st.coOccurs()
+	st.locatedIn()
+	st.focusesOn()
+	st.reliesOn(mEnt)
+	st.involves(mEnt)
+	for i, m := range st.ms {
+		if m.parent >= 0 {
+			st.link(mEnt[i], mEnt[m.parent], graph.PartOf, st.evidence(m.span, "part_of:"+m.rule))
+		}
+	}
+}
+
+// measureEntities adds one entity per measure and returns their indexes.
+func (st *doc) measureEntities() []int {
+	out := make([]int, len(st.ms))
+	for i, m := range st.ms {
+		g := st.entityFor(graph.Measure, m.name, false)
+		a, b := st.t.Span(m.start, m.end)
+		st.ents[g].spans = append(st.ents[g].spans, graph.Span{Start: a, End: b})
+		out[i] = g
+	}
+	return out
+}
+
+func (st *doc) isNamed(i int) bool {
+	m := &st.ments[i]
+	return m.typ == graph.Platform || m.typ == graph.Institution || m.typ == graph.Field
+}
+
+// coOccurs joins the entities named in one sentence, measures aside.
+func (st *doc) coOccurs() {
+	const maxPerSentence = 24 // bounds the pairs of a long enumeration
+	i := 0
+	for k, s := range st.sents {
+		var groups []int
+		seen := map[int]bool{}
+		for i < len(st.ments) && st.ments[i].start < s.end {
+			if st.ments[i].start >= s.start && !seen[st.group[i]] && len(groups) < maxPerSentence {
+				seen[st.group[i]] = true
+				groups = append(groups, st.group[i])
+			}
+			i++
+		}
+		if len(groups) < 2 {
+			continue
+		}
+		ev := st.evidence(st.sents[k], "co_occurs:sentence")
+		for a := 0; a < len(groups); a++ {
+			for b := a + 1; b < len(groups); b++ {
+				st.link(groups[a], groups[b], graph.CoOccurs, ev)
+			}
+		}
+	}
+}
+
+// regionsIn returns the regions a name contains (重庆大学 -> 重庆), natural
+// areas aside.
+func (st *doc) regionsIn(name string) []*lexItem {
+	var out []*lexItem
+	for _, m := range st.x.regions.Match([]rune(name)) {
+		if m.item.region != "geo" && m.end-m.start > 1 {
+			out = append(out, m.item)
+		}
+	}
+	return out
+}
+
+func (st *doc) locatedIn() {
+	done := map[int]bool{}
+	for i := range st.ments {
+		m := &st.ments[i]
+		g := st.group[i]
+		if m.typ != graph.Platform && m.typ != graph.Institution {
+			continue
+		}
+		// a region inside the name, or the document's place for 市委, 市人民政府
+		if !done[g] {
+			done[g] = true
+			e := st.ents[g]
+			for _, f := range append([]string{e.name}, e.aliases()...) {
+				for _, r := range st.regionsIn(f) {
+					st.link(g, st.entityFor(graph.Region, r.name, true), graph.LocatedIn, st.evidence(m.span, "located_in:name"))
+				}
+			}
+			if localBodies[m.name] && st.region != nil && !strings.HasPrefix(m.name, "区") && !strings.HasPrefix(m.name, "县") {
+				st.link(g, st.entityFor(graph.Region, st.region.name, true), graph.LocatedIn, st.evidence(m.span, "located_in:own_place"))
+			}
+		}
+	}
+	// 在渝国家高新区, 在京国家实验室: a one-character place right before a name;
+	// 全国重点实验室在粤布局, …落户广东: a name right before 在X or 落户X
+	for i := range st.ments {
+		m := &st.ments[i]
+		if m.typ != graph.Region {
+			continue
+		}
+		r := st.entityFor(graph.Region, m.canon, true)
+		if m.len() == 1 && m.start > 0 && strings.ContainsRune("在来驻", st.runes[m.start-1]) {
+			if i+1 < len(st.ments) && st.ments[i+1].start == m.end && st.isNamed(i+1) && st.ments[i+1].typ != graph.Field {
+				st.link(st.group[i+1], r, graph.LocatedIn, st.evidence(m.span, "located_in:cue"))
+			}
+		}
+		cue := m.start - 1
+		if m.len() > 1 && cue >= 1 && string(st.runes[cue-1:cue+1]) == "落户" {
+			cue--
+		}
+		if cue > 0 && i > 0 {
+			p := &st.ments[i-1]
+			if p.end == cue && (p.typ == graph.Platform || p.typ == graph.Institution) &&
+				(st.runes[cue] == '在' || st.runes[cue] == '落') {
+				st.link(st.group[i-1], r, graph.LocatedIn, st.evidence(m.span, "located_in:cue"))
+			}
+		}
+	}
+}
+
+func (st *doc) focusesOn() {
+	// a field inside the name: 国家智能网联汽车创新中心 -> 智能网联汽车
+	done := map[int]bool{}
+	for i := range st.ments {
+		m := &st.ments[i]
+		g := st.group[i]
+		if (m.typ != graph.Platform && m.typ != graph.Institution) || m.class() || done[g] {
+			continue
+		}
+		done[g] = true
+		name := []rune(st.ents[g].name)
+		for _, f := range st.x.fields.Match(name) {
+			if f.end-f.start < len(name) {
+				st.link(g, st.entityFor(graph.Field, f.item.name, true), graph.FocusesOn, st.evidence(m.span, "focuses_on:name"))
+			}
+		}
+	}
+	// A、B等领域 … P: the first platform after a list of domains, same sentence
+	for _, l := range st.lists {
+		if l.kind != graph.Field || !l.domain {
+			continue
+		}
+		first, last := l.area.start, l.area.end
+		k := st.sentenceOf(first)
+		if k < 0 {
+			continue
+		}
+		sent := st.sents[k]
+		var fields []int
+		target := -1
+		for i := range st.ments {
+			m := &st.ments[i]
+			if m.start >= first && m.end <= last+1 && m.typ == graph.Field {
+				fields = append(fields, st.group[i])
+			}
+			if target < 0 && m.start >= last && m.end <= sent.end && m.start-last <= 40 && m.typ == graph.Platform {
+				target = i
+			}
+		}
+		if target < 0 {
+			continue
+		}
+		for _, f := range fields {
+			st.link(st.group[target], f, graph.FocusesOn, st.evidence(span{first, st.ments[target].end}, "focuses_on:domain_list"))
+		}
+	}
+	// a platform that opens a clause or sentence and the fields it goes on to name
+	for _, p := range st.paras {
+		for _, s := range p.sents {
+			for ci, c := range s.clauses {
+				scope := c.span
+				if ci == 0 {
+					scope = s.span
+				}
+				start := c.start + c.marker
+				subj := -1
+				for i := range st.ments {
+					if st.ments[i].start == start {
+						subj = i
+						break
+					}
+				}
+				if subj < 0 || st.ments[subj].typ != graph.Platform {
+					continue
+				}
+				for i := range st.ments {
+					m := &st.ments[i]
+					if m.typ == graph.Field && scope.contains(m.span) {
+						st.link(st.group[subj], st.group[i], graph.FocusesOn, st.evidence(scope, "focuses_on:subject"))
+					}
+				}
+			}
+		}
+	}
+}
+
+// ownerOf returns the measure whose scope holds rune i most narrowly, -1 if
+// none.
+func (st *doc) ownerOf(i int) int {
+	best, bestLen := -1, 1<<30
+	for k, m := range st.ms {
+		for _, s := range m.scope {
+			if s.start <= i && i < s.end && s.len() < bestLen {
+				best, bestLen = k, s.len()
+			}
+		}
+	}
+	return best
+}
+
+func (st *doc) reliesOn(mEnt []int) {
+	for _, p := range st.paras {
+		for _, s := range p.sents {
+			for _, c := range s.clauses {
+				txt := string(st.runes[c.start:c.end])
+				// 依托 X、Y 等 … P
+				if at := strings.Index(txt, "依托"); at >= 0 {
+					from := c.start + len([]rune(txt[:at])) + 2
+					var tails []int
+					for i := range st.ments {
+						m := &st.ments[i]
+						if m.start >= from && m.end <= c.end && (m.typ == graph.Platform || m.typ == graph.Institution) && !m.class() {
+							tails = append(tails, st.group[i])
+						}
+					}
+					if len(tails) == 0 {
+						continue
+					}
+					head := -1
+					for i := range st.ments {
+						m := &st.ments[i]
+						if m.start >= c.end && m.end <= s.end && m.typ == graph.Platform {
+							head = st.group[i]
+							break
+						}
+					}
+					if head < 0 {
+						if k := st.ownerOf(c.start); k >= 0 {
+							head = mEnt[k]
+						}
+					}
+					for _, t := range tails {
+						st.link(head, t, graph.ReliesOn, st.evidence(c.span, "relies_on:yituo"))
+					}
+				}
+				// 以 X 为主要平台 / 集中承载地
+				yi := strings.Index(txt, "以")
+				wei := strings.LastIndex(txt, "为")
+				if yi < 0 || wei < yi {
+					continue
+				}
+				cued := false
+				for _, cue := range reliesCues {
+					if strings.HasPrefix(txt[wei+len("为"):], cue) {
+						cued = true
+						break
+					}
+				}
+				if !cued {
+					continue
+				}
+				a := c.start + len([]rune(txt[:yi]))
+				b := c.start + len([]rune(txt[:wei]))
+				var tails []int
+				var heads []int
+				for i := range st.ments {
+					m := &st.ments[i]
+					if m.typ != graph.Platform && m.typ != graph.Institution {
+						continue
+					}
+					switch {
+					case m.start > a && m.end <= b:
+						tails = append(tails, st.group[i])
+					case m.end <= a && m.start >= s.start && m.typ == graph.Platform:
+						heads = append(heads, st.group[i])
+					case m.start >= b && m.end <= c.end && m.typ == graph.Platform:
+						heads = append(heads, st.group[i])
+					}
+				}
+				for k, m := range st.ms {
+					if m.start < c.end && c.start < m.end {
+						heads = append(heads, mEnt[k])
+					}
+				}
+				for _, h := range heads {
+					for _, t := range tails {
+						st.link(h, t, graph.ReliesOn, st.evidence(c.span, "relies_on:yi_wei"))
+					}
+				}
+			}
+		}
+	}
+}
+
+func (st *doc) involves(mEnt []int) {
+	for i := range st.ments {
+		if !st.isNamed(i) {
+			continue
+		}
+		m := &st.ments[i]
+		owned := false
+		for k, ms := range st.ms {
+			for _, s := range ms.scope {
+				if s.contains(m.span) {
+					st.link(mEnt[k], st.group[i], graph.Involves, st.evidence(m.span, "involves:"+ms.rule))
+					owned = true
+				}
+			}
+		}
+		if !owned {
+			if p := st.paragraphOf(m.start); p >= 0 && st.owner[p] >= 0 {
+				st.link(mEnt[st.owner[p]], st.group[i], graph.Involves, st.evidence(m.span, "involves:heading"))
+			}
+		}
+	}
+}

@@ -1,0 +1,250 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Text is a document repaired for analysis together with the way back to
+// the original: rune i of Clean is rune Orig[i] of the original text.
+//
+// The repair removes the white space that PDF extraction leaves inside words
+// (市 委, 科 技成果), joins lines broken inside a paragraph, folds full-width
+// letters, digits and brackets to ASCII and ASCII sentence punctuation between
+// Chinese characters to its Chinese form. Every rune of Clean comes from one
+// rune of the original, so offsets map back one to one.
+type Text struct {
+	Clean string
+	Runes []rune // Clean as runes
+	Orig  []int  // Orig[i]: rune offset in the original of Runes[i]; increasing
+	N     int    // length of the original in runes
+}
+
+// Span maps the half-open clean range [start,end) to the original text. The
+// result covers the original runes from the first to the last mapped rune,
+// including any white space the repair dropped between them.
+func (t *Text) Span(start, end int) (int, int) {
+	if start >= end || start < 0 || end > len(t.Orig) {
+		if start >= 0 && start < len(t.Orig) {
+			return t.Orig[start], t.Orig[start]
+		}
+		return t.N, t.N
+	}
+	return t.Orig[start], t.Orig[end-1] + 1
+}
+
+// paragraphJoinMin is the shortest line (in runes) that a line break may
+// continue: PDF columns are wide, while titles and headings are short and
+// end a paragraph without punctuation.
+const paragraphJoinMin = 30
+
+// Repair repairs text for analysis. It is pure and never fails; invalid
+// UTF-8 bytes become U+FFFD, one rune each.
+func Repair(text string) *Text {
+	// range decodes each invalid byte as one U+FFFD, the same rune count
+	// that callers get from []rune(text).
+	src := make([]rune, 0, len(text)/2)
+	for _, r := range text {
+		src = append(src, r)
+	}
+	out := make([]rune, 0, len(src))
+	orig := make([]int, 0, len(src))
+	lineLen := 0 // runes kept since the last paragraph break
+	emit := func(r rune, i int) {
+		out = append(out, r)
+		orig = append(orig, i)
+		lineLen++
+	}
+	for i := 0; i < len(src); i++ {
+		r := src[i]
+		if isDropped(r) {
+			continue
+		}
+		if !isSpace(r) {
+			emit(fold(r, prevRune(out), nextRune(src, i+1)), i)
+			continue
+		}
+		// A run of white space: find its end and whether it holds a newline.
+		j, newlines := i, 0
+		for j < len(src) && (isSpace(src[j]) || isDropped(src[j])) {
+			if src[j] == '\n' || src[j] == '\u2029' || src[j] == '\u2028' {
+				newlines++
+			}
+			j++
+		}
+		prev, next := prevRune(out), rune(0)
+		if j < len(src) {
+			next = src[j]
+		}
+		switch {
+		case len(out) == 0 || j == len(src):
+			// leading or trailing white space
+		case newlines > 0 && !joinLines(prev, lineLen, src[j:]):
+			emit('\n', i)
+			lineLen = 0
+		case startsItem(src[j:]):
+			// a lost line break before an enumerated item (…基础 一是推进)
+			emit('。', i)
+		case isWordRune(prev) && isWordRune(next) && isASCIIWord(prev) && isASCIIWord(next):
+			emit(' ', i)
+		}
+		i = j - 1
+	}
+	return &Text{Clean: string(out), Runes: out, Orig: orig, N: len(src)}
+}
+
+func prevRune(out []rune) rune {
+	if len(out) == 0 {
+		return 0
+	}
+	return out[len(out)-1]
+}
+
+func nextRune(src []rune, i int) rune {
+	for ; i < len(src); i++ {
+		if !isSpace(src[i]) && !isDropped(src[i]) {
+			return src[i]
+		}
+	}
+	return 0
+}
+
+// joinLines reports whether a line break continues the paragraph: the line
+// before it is long and does not end a sentence, and the next line does not
+// open an item or heading.
+func joinLines(prev rune, lineLen int, next []rune) bool {
+	if lineLen < paragraphJoinMin || isTerminal(prev) || startsItem(next) || shortSentence(next) {
+		return false
+	}
+	return true
+}
+
+// headlineLen is the longest first sentence that marks the next line as a
+// new paragraph's headline (加快关键共性技术攻关。) even when the line before
+// lost its closing punctuation.
+const headlineLen = 24
+
+func shortSentence(next []rune) bool {
+	for i, r := range next {
+		if i > headlineLen || r == '\n' {
+			return false
+		}
+		if r == '。' {
+			return i >= 4
+		}
+	}
+	return false
+}
+
+func isTerminal(r rune) bool {
+	switch r {
+	case '。', '！', '？', '；', '：', '…', '!', '?', ';', ':', ')', '”', '"', '」', '』':
+		return true
+	}
+	return false
+}
+
+var ordinals = "一二三四五六七八九十"
+
+// startsItem reports whether s opens an enumerated item or a numbered
+// heading: 一是, 二要, （三）, 四、, 第五条, 1. or 1、.
+func startsItem(s []rune) bool {
+	n := markerLen(s)
+	return n > 0
+}
+
+// markerLen returns the length of the item or heading marker at the start of
+// s, 0 if there is none.
+func markerLen(s []rune) int {
+	i := 0
+	for i < len(s) && i < 3 && strings.ContainsRune(ordinals, s[i]) {
+		i++
+	}
+	if i > 0 && i < len(s) {
+		switch s[i] {
+		case '是', '要', '、':
+			return i + 1
+		}
+	}
+	if len(s) > 2 && (s[0] == '(' || s[0] == '（') {
+		j := 1
+		for j < len(s) && j < 4 && (strings.ContainsRune(ordinals, s[j]) || unicode.IsDigit(s[j])) {
+			j++
+		}
+		if j > 1 && j < len(s) && (s[j] == ')' || s[j] == '）') {
+			return j + 1
+		}
+	}
+	if len(s) > 2 && s[0] == '第' {
+		j := 1
+		for j < len(s) && j < 6 && (strings.ContainsRune(ordinals+"百零", s[j]) || unicode.IsDigit(s[j])) {
+			j++
+		}
+		if j > 1 && j < len(s) && s[j] == '条' {
+			return j + 1
+		}
+	}
+	return 0
+}
+
+func isSpace(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u3000' || r == '\u00a0' ||
+		r == '\u2028' || r == '\u2029' || r == '\v' || r == '\f' || (r > 0x7f && unicode.IsSpace(r))
+}
+
+func isDropped(r rune) bool {
+	switch r {
+	case '\u200b', '\u200c', '\u200d', '\ufeff', '\u00ad':
+		return true
+	}
+	return r < 0x20 && !isSpace(r) || r == 0x7f
+}
+
+func isWordRune(r rune) bool { return r != 0 && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
+
+func isASCIIWord(r rune) bool {
+	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// fold maps one rune to its analysis form: full-width ASCII variants to
+// ASCII, Chinese brackets to ASCII parentheses, and ASCII sentence
+// punctuation next to Chinese text to the Chinese form.
+func fold(r, prev, next rune) rune {
+	switch {
+	case r == '（' || r == '〔' || r == '［' || r == '【':
+		return '('
+	case r == '）' || r == '〕' || r == '］' || r == '】':
+		return ')'
+	case r == '，' || r == '；' || r == '：' || r == '！' || r == '？':
+		return r
+	case r >= 0xFF10 && r <= 0xFF19, r >= 0xFF21 && r <= 0xFF3A, r >= 0xFF41 && r <= 0xFF5A:
+		return r - 0xFEE0
+	}
+	cjk := isHan(prev) || isHan(next) || isCJKPunct(prev) || isCJKPunct(next)
+	if !cjk {
+		return r
+	}
+	switch r {
+	case ',':
+		if unicode.IsDigit(prev) && unicode.IsDigit(next) {
+			return r
+		}
+		return '，'
+	case ';':
+		return '；'
+	case ':':
+		return '：'
+	case '?':
+		return '？'
+	case '!':
+		return '！'
+	}
+	return r
+}
+
+func isCJKPunct(r rune) bool {
+	return r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef || r == '“' || r == '”'
+}
