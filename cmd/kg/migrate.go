@@ -336,4 +336,3 @@ func splitWeight(w float64, docs []string, ev map[string][]graph.Evidence) []flo
 	}
 	return out
 }
-
