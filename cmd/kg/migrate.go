@@ -336,3 +336,20 @@ func splitWeight(w float64, docs []string, ev map[string][]graph.Evidence) []flo
 	}
 	return out
 }
+
+// rdfFormats are the kg export formats exportRDF writes: the graph as RDF
+// N-Quads for Dgraph's live or bulk loader, and the DQL schema to load them
+// with (`dgraph live -f graph.rdf -s graph.schema`).
+var rdfFormats = []string{"rdf", "rdf-schema"}
+
+// exportRDF writes r as N-Quads (format "rdf") or their schema
+// ("rdf-schema") to w.
+func exportRDF(ctx context.Context, r graph.Reader, w io.Writer, format string) error {
+	switch format {
+	case "rdf":
+		return dgraphstore.WriteRDF(ctx, r, w)
+	case "rdf-schema":
+		return dgraphstore.WriteRDFSchema(ctx, r, w)
+	}
+	return usagef("unknown RDF format %q (want rdf or rdf-schema)", format)
+}

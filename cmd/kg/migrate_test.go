@@ -243,3 +243,36 @@ func TestMigrateBadgerToDgraph(t *testing.T) {
 	}
 	sameDump(t, dumpSpec(t, to), dumpSpec(t, src))
 }
+
+func TestExportRDF(t *testing.T) {
+	src := sourceStore(t)
+	sp, _ := parseStoreSpec(src)
+	s, err := sp.open(context.Background(), true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var quads, schema bytes.Buffer
+	if err := exportRDF(context.Background(), s, &quads, "rdf"); err != nil {
+		t.Fatal(err)
+	}
+	if err := exportRDF(context.Background(), s, &schema, "rdf-schema"); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := s.Stats(context.Background())
+	q := quads.String()
+	if got := int64(strings.Count(q, `<dgraph.type> "Entity" .`)); got != st.Entities {
+		t.Errorf("%d entity nodes, want %d", got, st.Entities)
+	}
+	if got := int64(strings.Count(q, `<dgraph.type> "Relation" .`)); got != st.Relations {
+		t.Errorf("%d relation nodes, want %d", got, st.Relations)
+	}
+	for rt := range st.ByRel {
+		if !strings.Contains(schema.String(), "rel."+string(rt)+": [uid] @reverse @count .") {
+			t.Errorf("schema lacks %s", rt)
+		}
+	}
+	if err := exportRDF(context.Background(), s, &quads, "turtle"); err == nil {
+		t.Error("turtle accepted")
+	}
+}
