@@ -86,6 +86,9 @@ func open(dir string, opts Options) (s *Store, err error) {
 	if err := checkDir(dir, opts.ReadOnly); err != nil {
 		return nil, err
 	}
+	if err := dropEmptyLogs(dir, opts); err != nil {
+		return nil, err
+	}
 	bo := badger.DefaultOptions(dir).
 		WithLogger(badgerLogger{opts.Logger}).
 		WithReadOnly(opts.ReadOnly).
@@ -142,6 +145,38 @@ func checkDir(dir string, readOnly bool) error {
 			return fmt.Errorf("open %s: %w: directory is not empty and holds no store", dir, graph.ErrCorrupt)
 		}
 		return fmt.Errorf("open %s: %w", dir, err)
+	}
+	return nil
+}
+
+// dropEmptyLogs removes the empty .mem and .vlog files a crash can leave
+// between creating such a file and writing its header: Badger v4.9 refuses
+// to open a directory holding one (dgraph-io/badger#2207). An empty file
+// holds no data, so removing it loses nothing. A read-only open cannot
+// remove them; it asks for a recovery open instead.
+func dropEmptyLogs(dir string, opts Options) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil // a missing directory is handled by Badger or checkDir
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".mem") && !strings.HasSuffix(name, ".vlog") {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || info.Size() != 0 {
+			continue
+		}
+		if opts.ReadOnly {
+			return errNeedsRecovery
+		}
+		if opts.Logger != nil {
+			opts.Logger.Info("removing an empty log file left by a crash", "file", name)
+		}
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("open %s: %w", dir, err)
+		}
 	}
 	return nil
 }
