@@ -84,6 +84,7 @@ func openingVerb(runes []rune, c span, ents []mention) string {
 		}
 	}
 	i := c.start
+	verbAdverb := ""
 	for steps := 0; i < c.end && steps < 8; steps++ {
 		moved := false
 		for _, m := range ents {
@@ -102,6 +103,9 @@ func openingVerb(runes []rune, c span, ents []mention) string {
 					return w
 				}
 				if adverbs[w] || subjects[w] {
+					if actionVerbs[w] {
+						verbAdverb = w
+					}
 					i, moved = i+n, true
 				}
 			}
@@ -115,7 +119,8 @@ func openingVerb(runes []rune, c span, ents []mention) string {
 			return string(runes[i : i+n])
 		}
 	}
-	return ""
+	// 加快关键共性技术攻关: the word read as an adverb was the verb
+	return verbAdverb
 }
 
 // measureName is the text a measure is known by: its clause, cut to

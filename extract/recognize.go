@@ -66,7 +66,7 @@ var stopWords = func() map[string]bool {
 		加速 抢先 依法 转建 培养 创办 举办 筹建 新建 建好 办好 推荐 整合 支撑 对接 携手
 		和 或 、 等 的 在 以 为 是 了 将 对 把 被 于 及其 以及 作者系 我市 本市 全市 全省 我省 本省
 		各类 一批 一个 多个 若干 更多 首个 首家 个 批 通过 会同 应当 可以 负责 牵头 参与 包括 推广
-		统筹 协调 明确 根据 实现 编制 研究论证 论证 加大 完善 设立 来渝 主阵地 标杆 做实 抓紧 面向 瞄准 着力 高水平 高标准 高质量 主要 有关 相关 部门 成为 作为 属于`) {
+		领域 统筹 协调 探索 增强 拓展 营造 夯实 激发 壮大 融入 引育 招引 落实 会议 会议上 明确 根据 实现 编制 研究论证 论证 加大 完善 设立 来渝 主阵地 标杆 做实 抓紧 面向 瞄准 着力 高水平 高标准 高质量 主要 有关 相关 部门 成为 作为 属于`) {
 		m[w] = true
 	}
 	return m
@@ -187,9 +187,55 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 				continue
 			}
 			out = append(out, mention{span: span{start, end}, typ: typ, name: name, canon: name, rule: "suffix"})
+			if x.lexType([]rune(name)) == "" && len(mod) <= 3*8 {
+				out = append(out, x.sharedHead(runes, c.start, start, suffix)...)
+			}
 		}
 	}
 	return out
+}
+
+// sharedHead composes the names of a coordination whose last member carries
+// the head for all: 金凤、嘉陵江、明月湖实验室 -> 金凤实验室, 嘉陵江实验室; 概念验证和
+// 中试平台 -> 概念验证平台. start is where the last member starts.
+func (x *Extractor) sharedHead(runes []rune, min, start int, suffix string) []mention {
+	if start-1 <= min || !strings.ContainsRune("、和及", runes[start-1]) {
+		return nil
+	}
+	head := suffix
+	if hr := []rune(suffix); len(hr) >= 4 {
+		head = string(hr[len(hr)-2:])
+	}
+	var out []mention
+	end := start - 1
+	for end > min {
+		b := end
+		for b > min && isWordRune(runes[b-1]) && end-b < 9 {
+			b--
+		}
+		segStart := x.leftBoundary(runes, b, end)
+		seg := runes[segStart:end]
+		if len(seg) < 2 || len(seg) > 8 || x.endsWithSuffix(seg) || isGeneric(string(seg)) || x.namesBody(seg) {
+			break
+		}
+		name := string(seg) + head
+		out = append(out, mention{span: span{segStart, end}, typ: suffixes[suffix], name: name, canon: name, rule: "compose"})
+		if segStart != b || b <= min || runes[b-1] != '、' {
+			break
+		}
+		end = b - 1
+	}
+	return out
+}
+
+// namesBody reports whether rs holds a known platform or institution.
+func (x *Extractor) namesBody(rs []rune) bool {
+	for _, m := range x.lex.Match(rs) {
+		if m.item.typ == graph.Platform || m.item.typ == graph.Institution {
+			return true
+		}
+	}
+	return false
 }
 
 // stopBefore reports whether r, right before a known name, ends the words
