@@ -205,7 +205,7 @@ func (x *Extractor) listStart(runes []rune, start, end int) int {
 				continue
 			}
 			w := string(runes[i-n : i])
-			if stopWords[w] || listLeads[w] {
+			if stopWords[w] || listLeads[w] || (actionVerbs[w] && n >= 2) {
 				stop = true
 				break
 			}

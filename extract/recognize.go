@@ -66,7 +66,7 @@ var stopWords = func() map[string]bool {
 		加速 抢先 依法 转建 培养 创办 举办 筹建 新建 建好 办好 推荐 整合 支撑 对接 携手
 		和 或 、 等 的 在 以 为 是 了 将 对 把 被 于 及其 以及 作者系 我市 本市 全市 全省 我省 本省
 		各类 一批 一个 多个 若干 更多 首个 首家 个 批 通过 会同 应当 可以 负责 牵头 参与 包括 推广
-		领域 统筹 协调 探索 增强 拓展 营造 夯实 激发 壮大 融入 引育 招引 落实 会议 会议上 明确 根据 实现 编制 研究论证 论证 加大 完善 设立 来渝 主阵地 标杆 做实 抓紧 面向 瞄准 着力 高水平 高标准 高质量 主要 有关 相关 部门 成为 作为 属于`) {
+		以上 以下 完成 运行 赋予 影响 抢占 开辟 文件 号 领域 统筹 协调 探索 增强 拓展 营造 夯实 激发 壮大 融入 引育 招引 落实 会议 会议上 明确 根据 实现 编制 研究论证 论证 加大 完善 设立 来渝 主阵地 标杆 做实 抓紧 面向 瞄准 着力 高水平 高标准 高质量 主要 有关 相关 部门 成为 作为 属于`) {
 		m[w] = true
 	}
 	return m
@@ -322,6 +322,14 @@ func (x *Extractor) leftBoundary(runes []rune, min, end int) int {
 // stopAt reports whether the text left of i ends with a stop word, or with a
 // name head followed by a conjunction (科学城和 | 两江协同创新区).
 func (x *Extractor) stopAt(runes []rune, min, i int) bool {
+	// a count (28家, 3个) or a number not followed by a latin letter (5G) ends
+	// the words before a name
+	if r := runes[i-1]; strings.ContainsRune("家个所座批项条只", r) && i-2 >= min && (isDigitRune(runes[i-2]) || strings.ContainsRune(ordinals+"两几多", runes[i-2])) {
+		return true
+	}
+	if isDigitRune(runes[i-1]) && !(i < len(runes) && isASCIIWord(runes[i]) && !isDigitRune(runes[i])) {
+		return true
+	}
 	// a date (2024年1月25日) or an article marker (第十三条) ends the words before a name
 	if r := runes[i-1]; (r == '年' || r == '月' || r == '日') && i-2 >= min && isDigitRune(runes[i-2]) {
 		return true
