@@ -1,0 +1,73 @@
+package graph
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"ascii brackets", "西部(重庆)科学城", "西部(重庆)科学城"},
+		{"full-width brackets", "西部（重庆）科学城", "西部(重庆)科学城"},
+		{"tortoise brackets", "西部〔重庆〕科学城", "西部(重庆)科学城"},
+		{"lenticular brackets", "西部【重庆】科学城", "西部(重庆)科学城"},
+		{"square brackets", "西部[重庆]科学城", "西部(重庆)科学城"},
+		{"full-width square", "西部［重庆］科学城", "西部(重庆)科学城"},
+		{"full-width latin", "ＡＩ创新中心", "ai创新中心"},
+		{"upper case", "AI Lab", "ailab"},
+		{"white space", " 人工 智能\t\n", "人工智能"},
+		{"ideographic space", "人工\u3000智能", "人工智能"},
+		{"zero width", "人工\u200b智能\ufeff", "人工智能"},
+		{"control", "人工\x00智能\x1f", "人工智能"},
+		{"full-width digits", "５Ｇ", "5g"},
+		{"quotes", "“双一流”", "\"双一流\""},
+		{"middle dots", "科技・创新•中心", "科技·创新·中心"},
+		{"invalid utf-8", "a\xffb", "a\ufffdb"},
+		{"empty", "", ""},
+		{"only space", " \u3000 ", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Normalize(tc.in); got != tc.want {
+				t.Errorf("Normalize(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestNormalizeEqualForms(t *testing.T) {
+	forms := []string{"西部(重庆)科学城", "西部（重庆）科学城", "西部〔重庆〕科学城", "西部 ( 重庆 ) 科学城", "西部【重庆】科学城"}
+	for _, f := range forms[1:] {
+		if Normalize(f) != Normalize(forms[0]) {
+			t.Errorf("%q and %q normalise apart: %q vs %q", f, forms[0], Normalize(f), Normalize(forms[0]))
+		}
+		if EntityID(Platform, f) != EntityID(Platform, forms[0]) {
+			t.Errorf("%q and %q get different entity IDs", f, forms[0])
+		}
+	}
+}
+
+// FuzzNormalize checks the properties every caller relies on: the result is
+// valid UTF-8, normalising again changes nothing, and it holds no white
+// space or control characters.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"西部(重庆)科学城", "西部（重庆）科学城", "ＡＩ", "ǅ", "\u0345", "ﬁ", "a\xffb", "〔〕【】"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := Normalize(s)
+		if !utf8.ValidString(n) {
+			t.Fatalf("Normalize(%q) = %q: invalid UTF-8", s, n)
+		}
+		if again := Normalize(n); again != n {
+			t.Fatalf("not idempotent: %q -> %q -> %q", s, n, again)
+		}
+		for _, r := range n {
+			if r == ' ' || r == '\t' || r == '\n' || r < 0x20 || r == 0x7f {
+				t.Fatalf("Normalize(%q) = %q keeps %U", s, n, r)
+			}
+		}
+	})
+}
