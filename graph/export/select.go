@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -212,67 +211,74 @@ func (h *topHeap) offer(e topEntry, n int) {
 	}
 }
 
-// sliceSource is a selection over in-memory nodes and relations.
+// sliceSource is a selection over in-memory nodes and relations. It holds
+// pointers into the caller's slices, which must not change meanwhile.
 type sliceSource struct {
-	nodeList []graph.Entity
-	edgeList []graph.Relation
+	nodeList []*graph.Entity
+	edgeList []*graph.Relation
 }
 
 // newSliceSource applies sel (without Doc and Around) to nodes and rels,
-// and sorts the result.
+// sorts the result and drops duplicates.
 func newSliceSource(nodes []graph.Entity, rels []graph.Relation, sel *Selection) *sliceSource {
-	var kept []graph.Entity
-	seen := make(map[string]bool, len(nodes))
+	kept := make([]*graph.Entity, 0, len(nodes))
 	for i := range nodes {
-		e := &nodes[i]
-		if seen[e.ID] || !sel.keepsNode(e) {
-			continue
+		if sel.keepsNode(&nodes[i]) {
+			kept = append(kept, &nodes[i])
 		}
-		seen[e.ID] = true
-		kept = append(kept, *e)
 	}
 	if sel.Top > 0 && len(kept) > sel.Top {
-		sort.Slice(kept, func(i, j int) bool {
-			return topEntry{kept[i].Degree, kept[i].ID}.better(topEntry{kept[j].Degree, kept[j].ID})
+		slices.SortFunc(kept, func(a, b *graph.Entity) int {
+			if (topEntry{a.Degree, a.ID}).better(topEntry{b.Degree, b.ID}) {
+				return -1
+			}
+			return 1
 		})
-		for _, e := range kept[sel.Top:] {
-			delete(seen, e.ID)
-		}
 		kept = kept[:sel.Top]
 	}
-	sort.Slice(kept, func(i, j int) bool { return kept[i].ID < kept[j].ID })
-	var edges []graph.Relation
-	dup := make(map[graph.RelationKey]bool)
+	byID := func(a, b *graph.Entity) int { return strings.Compare(a.ID, b.ID) }
+	if !slices.IsSortedFunc(kept, byID) {
+		slices.SortFunc(kept, byID)
+	}
+	kept = slices.CompactFunc(kept, func(a, b *graph.Entity) bool { return a.ID == b.ID })
+	set := make(map[string]struct{}, len(kept))
+	for _, e := range kept {
+		set[e.ID] = struct{}{}
+	}
+	has := func(id string) bool { _, ok := set[id]; return ok }
+	edges := make([]*graph.Relation, 0, len(rels))
 	for i := range rels {
 		r := &rels[i]
-		if !seen[r.From] || !seen[r.To] || !sel.keepsEdge(r) || dup[r.Key()] {
-			continue
+		if sel.keepsEdge(r) && has(r.From) && has(r.To) {
+			edges = append(edges, r)
 		}
-		dup[r.Key()] = true
-		c := *r
-		c.Evidence = nil
-		edges = append(edges, c)
 	}
-	sort.Slice(edges, func(i, j int) bool { return relLess(&edges[i], &edges[j]) })
+	if !slices.IsSortedFunc(edges, relCompare) {
+		slices.SortFunc(edges, relCompare)
+	}
+	edges = slices.CompactFunc(edges, func(a, b *graph.Relation) bool { return relCompare(a, b) == 0 })
 	return &sliceSource{nodeList: kept, edgeList: edges}
 }
 
-func relLess(a, b *graph.Relation) bool {
-	if a.From != b.From {
-		return a.From < b.From
+// relCompare orders relations by From, Type, To, as EachRelation does.
+func relCompare(a, b *graph.Relation) int {
+	if c := strings.Compare(a.From, b.From); c != 0 {
+		return c
 	}
-	if a.Type != b.Type {
-		return a.Type < b.Type
+	if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
+		return c
 	}
-	return a.To < b.To
+	return strings.Compare(a.To, b.To)
 }
 
 func (s *sliceSource) nodes(ctx context.Context, fn func(*graph.Entity) error) error {
-	for i := range s.nodeList {
-		if err := ctx.Err(); err != nil {
-			return err
+	for i, e := range s.nodeList {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 		}
-		if err := fn(&s.nodeList[i]); err != nil {
+		if err := fn(e); err != nil {
 			return err
 		}
 	}
@@ -280,11 +286,13 @@ func (s *sliceSource) nodes(ctx context.Context, fn func(*graph.Entity) error) e
 }
 
 func (s *sliceSource) edges(ctx context.Context, fn func(*graph.Relation) error) error {
-	for i := range s.edgeList {
-		if err := ctx.Err(); err != nil {
-			return err
+	for i, r := range s.edgeList {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 		}
-		if err := fn(&s.edgeList[i]); err != nil {
+		if err := fn(r); err != nil {
 			return err
 		}
 	}
@@ -461,18 +469,17 @@ func docFilter(ctx context.Context, r graph.Reader, ss *sliceSource, doc string)
 	}
 	out := &sliceSource{}
 	keep := make(map[string]bool)
-	for i := range ss.nodeList {
-		ok, err := mentionedIn(ctx, r, &ss.nodeList[i], doc)
+	for _, e := range ss.nodeList {
+		ok, err := mentionedIn(ctx, r, e, doc)
 		if err != nil {
 			return nil, fmt.Errorf("export doc %s: %w", doc, err)
 		}
 		if ok {
-			keep[ss.nodeList[i].ID] = true
-			out.nodeList = append(out.nodeList, ss.nodeList[i])
+			keep[e.ID] = true
+			out.nodeList = append(out.nodeList, e)
 		}
 	}
-	for i := range ss.edgeList {
-		rel := &ss.edgeList[i]
+	for _, rel := range ss.edgeList {
 		if !keep[rel.From] || !keep[rel.To] {
 			continue
 		}
@@ -481,7 +488,7 @@ func docFilter(ctx context.Context, r graph.Reader, ss *sliceSource, doc string)
 			return nil, fmt.Errorf("export doc %s: %w", doc, err)
 		}
 		if ok {
-			out.edgeList = append(out.edgeList, *rel)
+			out.edgeList = append(out.edgeList, rel)
 		}
 	}
 	return out, nil
