@@ -103,13 +103,26 @@ func (s *Segmenter) Close() {
 }
 
 // Cut splits text into words: precise mode with the HMM for unknown words.
-// The words concatenate to text (with each invalid UTF-8 byte replaced by
-// U+FFFD).
+// The words concatenate to text, with each invalid UTF-8 byte replaced by
+// U+FFFD and NUL by a space.
 func (s *Segmenter) Cut(text string) []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.jb == nil {
+		return nil
+	}
+	// No offsets are needed: cppjieba's words are the result, chunk after
+	// chunk (only a NUL, which a C string cannot hold, comes back as a space).
 	var words []string
-	s.each(text, false, func(word, _ string, _, _ int) {
-		words = append(words, word)
-	})
+	for len(text) > 0 {
+		n := chunkLen(text, maxChunk)
+		if words == nil {
+			words = s.jb.Cut(cleanText(text[:n]), true)
+		} else {
+			words = append(words, s.jb.Cut(cleanText(text[:n]), true)...)
+		}
+		text = text[n:]
+	}
 	return words
 }
 
@@ -118,7 +131,7 @@ func (s *Segmenter) Cut(text string) []string {
 // for Latin letters, "m" for digits, "x" otherwise).
 func (s *Segmenter) Tag(text string) []Token {
 	var toks []Token
-	s.each(text, true, func(word, tag string, start, end int) {
+	s.each(text, func(word, tag string, start, end int) {
 		toks = append(toks, Token{Text: word, Tag: tag, Start: start, End: end})
 	})
 	return toks
@@ -128,9 +141,9 @@ func (s *Segmenter) Tag(text string) []Token {
 // into about 20 bytes per rune.
 const maxChunk = 64 << 10
 
-// each cuts (or tags) text chunk by chunk and calls fn for every word with
-// its rune offsets.
-func (s *Segmenter) each(text string, tag bool, fn func(word, tag string, start, end int)) {
+// each tags text chunk by chunk and calls fn for every word with its tag
+// and rune offsets.
+func (s *Segmenter) each(text string, fn func(word, tag string, start, end int)) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.jb == nil {
@@ -148,21 +161,12 @@ func (s *Segmenter) each(text string, tag bool, fn func(word, tag string, start,
 		if len(clean) == len(orig) {
 			src = orig
 		}
-		var words, tags []string
-		if tag {
-			for _, wt := range s.jb.Tag(clean) {
-				i := strings.LastIndexByte(wt, '/')
-				if i < 0 {
-					words, tags = append(words, wt), append(tags, "x")
-					continue
-				}
-				words, tags = append(words, wt[:i]), append(tags, wt[i+1:])
-			}
-		} else {
-			words = s.jb.Cut(clean, true)
-		}
 		pos, runes := 0, runeBase
-		for i, w := range words {
+		for _, wt := range s.jb.Tag(clean) {
+			w, t := wt, "x"
+			if i := strings.LastIndexByte(wt, '/'); i >= 0 {
+				w, t = wt[:i], wt[i+1:]
+			}
 			if w == "" {
 				continue
 			}
@@ -177,10 +181,6 @@ func (s *Segmenter) each(text string, tag bool, fn func(word, tag string, start,
 				pos += j
 			}
 			n := utf8.RuneCountInString(w)
-			t := ""
-			if tag {
-				t = tags[i]
-			}
 			fn(src[pos:pos+len(w)], t, runes, runes+n)
 			pos += len(w)
 			runes += n
