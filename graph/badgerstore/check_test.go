@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand"
-	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -269,5 +268,3 @@ func openT(t testing.TB, o Options) *Store {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
-
-var _ = reflect.DeepEqual

@@ -11,6 +11,9 @@
 // the order they were applied, replaced or deleted in: two stores holding
 // the same documents dump the same bytes.
 //
+// BulkLoad builds a new store from a stream of contributions several times
+// faster than Apply, with weaker guarantees while it runs (see its comment).
+//
 // Caveats: one process opens a store for writing at a time (graph.ErrLocked
 // otherwise); in one process, writers are serialised and readers run
 // concurrently with them. A read-only Open of a store that a crash left

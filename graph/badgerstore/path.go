@@ -3,7 +3,6 @@ package badgerstore
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -198,5 +197,3 @@ func heavier(e *edge, r *graph.Relation) bool {
 	}
 	return e.key.From < r.From
 }
-
-var _ = sort.Strings

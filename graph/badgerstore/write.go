@@ -1,7 +1,6 @@
 package badgerstore
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -738,5 +737,3 @@ func (s *Store) writeOps(keys []string, puts map[string]op) error {
 	}
 	return txn.Commit()
 }
-
-var _ = bytes.HasPrefix

@@ -1,0 +1,352 @@
+package badgerstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"kg/graph"
+)
+
+// BulkLoad fills an empty store with the documents gen yields, several
+// times faster than Apply: documents' records, mentions and per-document
+// relation records are streamed to Badger's WriteBatch; relations are then
+// summed in one ordered scan of those records, and entities, whose running
+// totals are kept in memory (about 300 bytes each), written last.
+//
+// What it guarantees: at the end the store is exactly what applying every
+// document in turn would give (a document yielded twice is refused). While
+// it runs, readers of this Store may see a partial graph. It is not atomic
+// per document: a marker written first and removed last makes Open refuse
+// a store whose load was interrupted (graph.ErrCorrupt), so a crash leaves
+// a store to delete and load again, never a silently partial one. The store
+// must be empty (graph.ErrInvalid otherwise) and have no curation records.
+func (s *Store) BulkLoad(ctx context.Context, gen func(yield func(*graph.Contribution) error) error) error {
+	if s.opts.ReadOnly {
+		return fmt.Errorf("bulk load: %w: store is open read-only", graph.ErrInvalid)
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.closed.Load() {
+		return fmt.Errorf("bulk load: %w", graph.ErrClosed)
+	}
+	empty := true
+	if err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if it.Item().Key()[0] != pMeta {
+				empty = false
+				return nil
+			}
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	if !empty {
+		return fmt.Errorf("bulk load: %w: the store is not empty", graph.ErrInvalid)
+	}
+	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(metaKey(metaBulk), nil) }); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	b := &bulk{s: s, ents: map[string]*bulkEnt{}, docs: map[string]bool{}, dates: map[string]uint16{}, cnt: map[string]int64{}}
+	if err := b.load(ctx, gen); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Delete(metaKey(metaBulk)) }); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	return nil
+}
+
+type strCount struct {
+	s string
+	n int64
+}
+
+type dateCount struct {
+	d uint16 // index into bulk.dateNames
+	n int32
+}
+
+// bulkEnt is the compact running total of an entity during a bulk load.
+type bulkEnt struct {
+	typ      string
+	names    []strCount
+	aliases  []strCount
+	attrs    map[string]map[string]int64
+	dates    []dateCount
+	mentions int64
+	docs     int64
+	degree   int64
+}
+
+func bump(list []strCount, s string) []strCount {
+	for i := range list {
+		if list[i].s == s {
+			list[i].n++
+			return list
+		}
+	}
+	return append(list, strCount{s, 1})
+}
+
+type bulk struct {
+	s         *Store
+	ents      map[string]*bulkEnt
+	docs      map[string]bool
+	dates     map[string]uint16
+	dateNames []string
+	types     map[string]string // interned entity types
+	cnt       map[string]int64
+}
+
+func (b *bulk) date(d string) uint16 {
+	if i, ok := b.dates[d]; ok {
+		return i
+	}
+	i := uint16(len(b.dateNames))
+	b.dates[d] = i
+	b.dateNames = append(b.dateNames, d)
+	return i
+}
+
+func (b *bulk) load(ctx context.Context, gen func(yield func(*graph.Contribution) error) error) error {
+	wb := b.s.db.NewWriteBatch()
+	defer wb.Cancel()
+	set := func(k, v []byte) error { return wb.Set(k, v) }
+	n := 0
+	err := gen(func(c *graph.Contribution) error {
+		if n++; n%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := checkContribution(c); err != nil {
+			return err
+		}
+		if b.docs[c.Doc.ID] {
+			return fmt.Errorf("%w: document %s yielded twice", graph.ErrInvalid, c.Doc.ID)
+		}
+		b.docs[c.Doc.ID] = true
+		if len(b.dateNames) >= 1<<16-1 && c.Doc.Date != "" {
+			if _, ok := b.dates[c.Doc.Date]; !ok {
+				return fmt.Errorf("%w: more than 65535 distinct dates", graph.ErrLimit)
+			}
+		}
+		return b.add(c, set)
+	})
+	if err != nil {
+		return err
+	}
+	if err := wb.Flush(); err != nil {
+		return err
+	}
+	b.cnt["docs"] = int64(len(b.docs))
+	b.docs = nil
+	if err := b.relations(ctx); err != nil {
+		return err
+	}
+	return b.entities(ctx)
+}
+
+func (b *bulk) add(c *graph.Contribution, set func(k, v []byte) error) error {
+	r := &contribRecord{C: c}
+	doc, date := c.Doc.ID, c.Doc.Date
+	ents, rels := r.applied()
+	for _, a := range ents {
+		e := b.ents[a.id]
+		if e == nil {
+			e = &bulkEnt{typ: a.typ}
+			b.ents[a.id] = e
+		}
+		e.mentions += int64(len(a.spans))
+		e.docs++
+		for _, n := range a.names {
+			e.names = bump(e.names, n)
+		}
+		for _, n := range a.aliases {
+			e.aliases = bump(e.aliases, n)
+		}
+		for k, vals := range a.attrs {
+			if e.attrs == nil {
+				e.attrs = map[string]map[string]int64{}
+			}
+			for _, v := range vals {
+				e.attrs[k] = addCount(e.attrs[k], v, 1)
+			}
+		}
+		if date != "" {
+			d := b.date(date)
+			found := false
+			for i := range e.dates {
+				if e.dates[i].d == d {
+					e.dates[i].n++
+					found = true
+					break
+				}
+			}
+			if !found {
+				e.dates = append(e.dates, dateCount{d, 1})
+			}
+		}
+		if err := set(mentionKey(a.id, doc), encodeSpans(a.spans)); err != nil {
+			return err
+		}
+	}
+	for _, a := range rels {
+		rd := relDocRec{Weight: a.weight, Date: date, Evidence: a.evidence}
+		if err := set(relDocKey(a.key.From, string(a.key.Type), a.key.To, doc), rd.encode()); err != nil {
+			return err
+		}
+	}
+	rec, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	size := b.s.chunkSize()
+	for i := uint32(0); len(rec) > 0; i++ {
+		part := rec[:min(size, len(rec))]
+		rec = rec[len(part):]
+		if err := set(contribKey(doc, i), part); err != nil {
+			return err
+		}
+	}
+	dj, err := json.Marshal(c.Doc)
+	if err != nil {
+		return err
+	}
+	return set(docKey(doc), dj)
+}
+
+// relations sums the per-document relation records, in key order, into
+// relation records and adjacency.
+func (b *bulk) relations(ctx context.Context) error {
+	wb := b.s.db.NewWriteBatch()
+	defer wb.Cancel()
+	var cur []byte // the relation key of the group: w from type to
+	var rec relRec
+	var key graph.RelationKey
+	flush := func() error {
+		if cur == nil {
+			return nil
+		}
+		v := rec.encode()
+		if err := wb.Set(outKey(key.From, string(key.Type), key.To), v); err != nil {
+			return err
+		}
+		if err := wb.Set(inKey(key.To, string(key.Type), key.From), v); err != nil {
+			return err
+		}
+		for _, id := range []string{key.From, key.To} {
+			e := b.ents[id]
+			if e == nil {
+				return fmt.Errorf("%w: relation endpoint %s has no entity", graph.ErrCorrupt, id)
+			}
+			e.degree++
+		}
+		b.cnt["rels"]++
+		b.cnt["r:"+string(key.Type)]++
+		return nil
+	}
+	err := b.s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pRelDoc}, PrefetchValues: true, PrefetchSize: 256})
+		defer it.Close()
+		n := 0
+		for it.Rewind(); it.Valid(); it.Next() {
+			if n++; n%65536 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			k := it.Item().Key()
+			// The group key is everything but the trailing document.
+			end := len(k) - 1
+			for end > 0 && k[end-1] != sepString {
+				end--
+			}
+			group := k[:end]
+			if !bytes.Equal(group, cur) {
+				if err := flush(); err != nil {
+					return err
+				}
+				parts, err := splitStrs(group, 3)
+				if err != nil {
+					return fmt.Errorf("%w: evidence key", graph.ErrCorrupt)
+				}
+				cur = append(cur[:0], group...)
+				key = graph.RelationKey{From: parts[0], Type: graph.RelationType(parts[1]), To: parts[2]}
+				rec = relRec{}
+			}
+			var w int64
+			var date string
+			if err := it.Item().Value(func(v []byte) error {
+				d := decoder{b: v[1:]}
+				w, date = d.int(), d.str()
+				if len(v) == 0 || v[0] != 1 || d.err != nil {
+					return fmt.Errorf("%w: evidence record", graph.ErrCorrupt)
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+			rec.Weight += w
+			rec.Docs++
+			if date != "" {
+				rec.Dates = addCount(rec.Dates, date, 1)
+			}
+		}
+		return flush()
+	})
+	if err != nil {
+		return err
+	}
+	return wb.Flush()
+}
+
+// entities writes the entity records, their indexes and the counters.
+func (b *bulk) entities(ctx context.Context) error {
+	wb := b.s.db.NewWriteBatch()
+	defer wb.Cancel()
+	n := 0
+	for id, e := range b.ents {
+		if n++; n%65536 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		rec := &entRec{Type: e.typ, Attrs: e.attrs, Mentions: e.mentions, Docs: e.docs, Degree: e.degree}
+		for _, sc := range e.names {
+			rec.Names = addCount(rec.Names, sc.s, sc.n)
+		}
+		for _, sc := range e.aliases {
+			rec.Aliases = addCount(rec.Aliases, sc.s, sc.n)
+		}
+		for _, dc := range e.dates {
+			rec.Dates = addCount(rec.Dates, b.dateNames[dc.d], int64(dc.n))
+		}
+		if err := wb.Set(entityKey(id), rec.encode()); err != nil {
+			return err
+		}
+		for k := range indexKeys(id, rec) {
+			if err := wb.Set([]byte(k), nil); err != nil {
+				return err
+			}
+		}
+		b.cnt["ents"]++
+		b.cnt["t:"+e.typ]++
+		delete(b.ents, id)
+	}
+	for name, v := range b.cnt {
+		if v != 0 {
+			if err := wb.Set(counterKey(name), encodeCount(v)); err != nil {
+				return err
+			}
+		}
+	}
+	return wb.Flush()
+}
