@@ -15,7 +15,9 @@ import (
 	"github.com/dgraph-io/dgo/v250"
 	"github.com/dgraph-io/dgo/v250/protos/api"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 
 	"kg/graph"
 )
@@ -37,6 +39,9 @@ type Store struct {
 	// wmu serialises this Store's writes, as the graph.Writer contract says;
 	// other processes are kept apart by Dgraph's transactions.
 	wmu sync.Mutex
+	// rtCache is the list of relation types in use, read at rtAt.
+	rtCache []graph.RelationType
+	rtAt    time.Time
 	// conflicts counts transactions Dgraph aborted and the store retried.
 	conflicts atomic.Int64
 }
@@ -157,6 +162,7 @@ func (s *Store) DropAll(ctx context.Context) error {
 	}
 	s.mu.Lock()
 	s.known = map[graph.RelationType]bool{}
+	s.rtCache = nil
 	s.mu.Unlock()
 	return s.setup(ctx)
 }
@@ -193,16 +199,25 @@ func (s *Store) check() error {
 }
 
 // read runs fn in one read-only transaction, so every query of a call sees
-// one snapshot of the graph.
+// one snapshot of the graph. A transient failure is retried a few times in
+// a fresh transaction.
 func (s *Store) read(ctx context.Context, fn func(ctx context.Context, txn *dgo.Txn) error) error {
 	if err := s.check(); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
-	txn := s.dg.NewReadOnlyTxn()
-	defer txn.Discard(ctx)
-	return fn(ctx, txn)
+	for attempt := 1; ; attempt++ {
+		txn := s.dg.NewReadOnlyTxn()
+		err := fn(ctx, txn)
+		txn.Discard(ctx)
+		if err == nil || !transient(err) || attempt >= 5 {
+			return err
+		}
+		if err := backoff(ctx, 4*attempt); err != nil {
+			return err
+		}
+	}
 }
 
 // queryInto runs a DQL query and decodes its JSON answer into out.
@@ -256,9 +271,48 @@ func mutateJSON(ctx context.Context, txn *dgo.Txn, set, del any, uids ...map[str
 	return nil
 }
 
-// relTypes returns the relation types in use on the cluster, sorted, and
-// remembers them as declared.
+// mutateCommit sets set in txn and commits it in the same request.
+func mutateCommit(ctx context.Context, txn *dgo.Txn, set any) error {
+	b, err := json.Marshal(set)
+	if err != nil {
+		return err
+	}
+	_, err = txn.Mutate(ctx, &api.Mutation{SetJson: b, CommitNow: true})
+	return err
+}
+
+// relTypesTTL is how long the list of relation types in use is reused.
+// Traversals need it to name the rel.* predicates; a type another process
+// adds is seen by this one's traversals at most this much later (its own
+// writes refresh the list at once).
+const relTypesTTL = 2 * time.Second
+
+// relTypes returns the relation types in use on the cluster, sorted.
 func (s *Store) relTypes(ctx context.Context, txn *dgo.Txn) ([]graph.RelationType, error) {
+	s.mu.RLock()
+	ts, at := s.rtCache, s.rtAt
+	s.mu.RUnlock()
+	if ts != nil && time.Since(at) < relTypesTTL {
+		return ts, nil
+	}
+	ts, err := s.loadRelTypes(ctx, txn)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.rtCache, s.rtAt = ts, time.Now()
+	s.mu.Unlock()
+	return ts, nil
+}
+
+// forgetRelTypes makes the next traversal read the relation types again.
+func (s *Store) forgetRelTypes() {
+	s.mu.Lock()
+	s.rtCache = nil
+	s.mu.Unlock()
+}
+
+func (s *Store) loadRelTypes(ctx context.Context, txn *dgo.Txn) ([]graph.RelationType, error) {
 	var out struct {
 		T []struct {
 			Name string `json:"rt.name"`
@@ -318,11 +372,35 @@ func retryable(err error) bool {
 	return errors.Is(err, dgo.ErrAborted)
 }
 
-// backoff sleeps before retry attempt n (from 1), growing to about 100 ms.
+// transient reports whether a request failed for a reason that passes: an
+// alpha or zero briefly unreachable (restarting, or starved of CPU), a
+// predicate being moved between groups. Apply is idempotent, so a write
+// whose outcome is unknown may be sent again.
+func transient(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return false
+	}
+	if st, ok := status.FromError(errors.Unwrap(err)); ok && st.Code() == codes.Unavailable {
+		return true
+	}
+	if st, ok := status.FromError(err); ok && st.Code() == codes.Unavailable {
+		return true
+	}
+	msg := strings.ToLower(err.Error())
+	for _, s := range []string{"no connection exists", "connection refused", "please retry", "is being moved",
+		"unavailable", "not serving", "server is not ready", "transport is closing", "unhealthy connection"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// backoff sleeps before retry attempt n (from 1), growing to one second.
 func backoff(ctx context.Context, n int) error {
 	d := time.Duration(n*n) * 2 * time.Millisecond
-	if d > 100*time.Millisecond {
-		d = 100 * time.Millisecond
+	if d > time.Second {
+		d = time.Second
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()

@@ -3,7 +3,9 @@ package dgraphstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/dgraph-io/dgo/v250"
@@ -39,6 +41,14 @@ func (s *Store) Apply(ctx context.Context, c *graph.Contribution) error {
 	}); err != nil {
 		return fmt.Errorf("apply %s: %w", c.Doc.ID, err)
 	}
+	if len(c.Relations) > 0 {
+		s.mu.RLock()
+		stale := s.rtCache != nil && !containsAll(s.rtCache, c.Relations)
+		s.mu.RUnlock()
+		if stale {
+			s.forgetRelTypes()
+		}
+	}
 	return nil
 }
 
@@ -47,16 +57,38 @@ func (s *Store) Delete(ctx context.Context, docID string) error {
 	if docID == "" {
 		return fmt.Errorf("delete: %w: empty document id", graph.ErrInvalid)
 	}
-	if err := s.write(ctx, func(ctx context.Context, txn *dgo.Txn) error {
-		return s.applyTxn(ctx, txn, docID, nil)
-	}); err != nil {
+	tries := 0
+	err := s.write(ctx, func(ctx context.Context, txn *dgo.Txn) error {
+		tries++
+		err := s.applyTxn(ctx, txn, docID, nil)
+		if errors.Is(err, graph.ErrNotFound) && tries > 1 {
+			// The document was there at the first attempt: that attempt
+			// committed before its answer was lost, or another writer
+			// deleted it meanwhile. Either way it is gone, as asked.
+			return nil
+		}
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("delete %s: %w", docID, err)
 	}
 	return nil
 }
 
-// write runs fn in a fresh transaction and commits it, retrying when Dgraph
-// aborts the transaction because of a conflict.
+func containsAll(ts []graph.RelationType, rs []graph.RelationContribution) bool {
+	for i := range rs {
+		if !slices.Contains(ts, rs[i].Type) {
+			return false
+		}
+	}
+	return true
+}
+
+// write runs fn in a fresh transaction and commits it, retrying (up to
+// Options.Retries attempts) when Dgraph aborts the transaction because of a
+// conflict or the cluster is briefly unreachable. After a transient failure
+// the first attempt may have committed; Apply is idempotent, and Delete
+// reports that as done (see applyTxn).
 func (s *Store) write(ctx context.Context, fn func(ctx context.Context, txn *dgo.Txn) error) error {
 	if err := s.check(); err != nil {
 		return err
@@ -65,17 +97,21 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, txn *dgo
 	defer s.wmu.Unlock()
 	for attempt := 1; ; attempt++ {
 		err := s.writeOnce(ctx, fn)
-		if err == nil || !retryable(err) {
+		if err == nil || !(retryable(err) || transient(err)) {
 			return err
 		}
 		s.conflicts.Add(1)
 		if attempt >= s.opts.Retries {
-			return fmt.Errorf("gave up after %d conflicting attempts: %w", attempt, err)
+			return fmt.Errorf("gave up after %d attempts: %w", attempt, err)
 		}
 		if s.opts.Logger != nil {
-			s.opts.Logger.Debug("dgraph transaction aborted by a conflict; retrying", "attempt", attempt)
+			s.opts.Logger.Debug("dgraph write retried", "attempt", attempt, "err", err)
 		}
-		if err := backoff(ctx, attempt); err != nil {
+		n := attempt
+		if !retryable(err) {
+			n = 4 * attempt // the cluster needs time, not luck
+		}
+		if err := backoff(ctx, n); err != nil {
 			return err
 		}
 	}
@@ -89,7 +125,10 @@ func (s *Store) writeOnce(ctx context.Context, fn func(ctx context.Context, txn 
 	if err := fn(ctx, txn); err != nil {
 		return err
 	}
-	return txn.Commit(ctx)
+	if err := txn.Commit(ctx); err != nil && !errors.Is(err, dgo.ErrFinished) {
+		return err
+	}
+	return nil
 }
 
 // declareRelTypes adds the predicates of relation types this process has
@@ -181,6 +220,25 @@ func (s *Store) applyTxn(ctx context.Context, txn *dgo.Txn, docID string, c *gra
 			akeys = append(akeys, aliasKey(e.Type, graph.Normalize(e.Name)))
 		}
 	}
+	// The entities and relations the contribution names, as given, are
+	// fetched now too: without curation records in the way they are all
+	// the new side needs, which saves a round trip.
+	fetchedE := map[string]bool{}
+	fetchedR := map[string]bool{}
+	var rids0 []string
+	if c != nil {
+		for _, id := range ids {
+			fetchedE[id] = true
+		}
+		for i := range c.Relations {
+			r := &c.Relations[i]
+			id := graph.RelationKey{From: r.From, Type: r.Type, To: r.To}.Canonical().ID()
+			if !fetchedR[id] {
+				fetchedR[id] = true
+				rids0 = append(rids0, id)
+			}
+		}
+	}
 	q1 := `query q($doc: string) {
 		doc(func: eq(d.id, $doc)) { uid d.res d.date }
 		ms(func: eq(m.doc, $doc)) { uid }
@@ -189,10 +247,19 @@ func (s *Store) applyTxn(ctx context.Context, txn *dgo.Txn, docID string, c *gra
 	if len(ids) > 0 {
 		q1 += `
 		merges(func: eq(cm.from, ` + dqlList(ids) + `)) { cm.from cm.into }
-		aliases(func: eq(ca.key, ` + dqlList(akeys) + `)) { ca.key ca.entity }`
+		aliases(func: eq(ca.key, ` + dqlList(akeys) + `)) { ca.key ca.entity }
+		ents(func: eq(e.id, ` + dqlList(ids) + `)) { uid e.id e.type e.agg e.degree }
+		cur(func: eq(cl.entity, ` + dqlList(ids) + `)) { cl.entity cl.alias }`
+	}
+	if len(rids0) > 0 {
+		q1 += `
+		rels(func: eq(r.id, ` + dqlList(rids0) + `)) { uid r.id r.agg }`
 	}
 	q1 += "\n}"
 	var r1 struct {
+		Ents    []entNode   `json:"ents"`
+		Cur     []curNode   `json:"cur"`
+		Rels    []relNode   `json:"rels"`
 		Doc     []docNode   `json:"doc"`
 		Ms      []uidNode   `json:"ms"`
 		Ss      []uidNode   `json:"ss"`
@@ -254,33 +321,47 @@ func (s *Store) applyTxn(ctx context.Context, txn *dgo.Txn, docID string, c *gra
 	for _, r := range cur.Relations {
 		relIDs[r.Key.ID()] = r.Key
 	}
-	eids := make([]string, 0, len(entIDs))
+	var eids, rids []string
 	for id := range entIDs {
-		eids = append(eids, id)
+		if !fetchedE[id] {
+			eids = append(eids, id)
+		}
+	}
+	for id := range relIDs {
+		if !fetchedR[id] {
+			rids = append(rids, id)
+		}
 	}
 	sort.Strings(eids)
-	rids := make([]string, 0, len(relIDs))
-	for id := range relIDs {
-		rids = append(rids, id)
-	}
 	sort.Strings(rids)
-	var r2 struct {
+	r2 := struct {
 		Ents []entNode `json:"ents"`
 		Cur  []curNode `json:"cur"`
 		Rels []relNode `json:"rels"`
-	}
-	if len(eids) > 0 {
-		q2 := `{
-		ents(func: eq(e.id, ` + dqlList(eids) + `)) { uid e.id e.type e.agg e.degree }
-		cur(func: eq(cl.entity, ` + dqlList(eids) + `)) { cl.entity cl.alias }`
-		if len(rids) > 0 {
-			q2 += `
-		rels(func: eq(r.id, ` + dqlList(rids) + `)) { uid r.id r.agg }`
+	}{r1.Ents, r1.Cur, r1.Rels}
+	if len(eids) > 0 || len(rids) > 0 {
+		// Round trip 2: what the previous version of the document or the
+		// curation records add.
+		var more struct {
+			Ents []entNode `json:"ents"`
+			Cur  []curNode `json:"cur"`
+			Rels []relNode `json:"rels"`
 		}
-		q2 += "\n}"
-		if err := queryInto(ctx, txn, q2, nil, &r2); err != nil {
+		q2 := "{\n"
+		if len(eids) > 0 {
+			q2 += `ents(func: eq(e.id, ` + dqlList(eids) + `)) { uid e.id e.type e.agg e.degree }
+		cur(func: eq(cl.entity, ` + dqlList(eids) + `)) { cl.entity cl.alias }` + "\n"
+		}
+		if len(rids) > 0 {
+			q2 += `rels(func: eq(r.id, ` + dqlList(rids) + `)) { uid r.id r.agg }` + "\n"
+		}
+		q2 += "}"
+		if err := queryInto(ctx, txn, q2, nil, &more); err != nil {
 			return err
 		}
+		r2.Ents = append(r2.Ents, more.Ents...)
+		r2.Cur = append(r2.Cur, more.Cur...)
+		r2.Rels = append(r2.Rels, more.Rels...)
 	}
 
 	// Fold the change into the aggregates.
@@ -293,6 +374,9 @@ func (s *Store) applyTxn(ctx context.Context, txn *dgo.Txn, docID string, c *gra
 	}
 	ents := map[string]*entState{}
 	for _, n := range r2.Ents {
+		if !entIDs[n.ID] {
+			continue // named as given, but redirected by curation
+		}
 		a, err := decodeEntAgg(n.Agg)
 		if err != nil {
 			return fmt.Errorf("%w: entity %s: %v", graph.ErrCorrupt, n.ID, err)
@@ -328,6 +412,9 @@ func (s *Store) applyTxn(ctx context.Context, txn *dgo.Txn, docID string, c *gra
 	}
 	rels := map[string]*relState{}
 	for _, n := range r2.Rels {
+		if _, ok := relIDs[n.ID]; !ok {
+			continue
+		}
 		a, err := decodeRelAgg(n.Agg)
 		if err != nil {
 			return fmt.Errorf("%w: relation %s: %v", graph.ErrCorrupt, n.ID, err)
@@ -525,9 +612,8 @@ func (s *Store) applyTxn(ctx context.Context, txn *dgo.Txn, docID string, c *gra
 		set = append(set, map[string]any{"uid": uidOf(st.key.From), p: []any{edge}})
 	}
 	if len(set) > 0 {
-		if err := mutateJSON(ctx, txn, set, nil); err != nil {
-			return err
-		}
+		// The last mutation commits: one round trip less per document.
+		return mutateCommit(ctx, txn, set)
 	}
 	return nil
 }
