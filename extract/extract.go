@@ -91,9 +91,12 @@ type doc struct {
 	group  []int // per mention: entity group
 	region *lexItem
 
-	ents  []*entityAcc
-	rels  map[graph.RelationKey]*graph.RelationContribution
-	docID string
+	ents     []*entityAcc
+	byID     map[string]int    // entity ID -> index in ents, built on first use
+	norms    map[string]string // graph.Normalize, memoised: names repeat
+	sentText map[span]string   // evidence sentences, built once each
+	rels     map[graph.RelationKey]*relAcc
+	docID    string
 }
 
 // Extract extracts entities and relations from text, the document's
@@ -107,7 +110,8 @@ func (x *Extractor) Extract(ctx context.Context, d graph.Document, text string) 
 		return nil, fmt.Errorf("extract: %w: document without id", graph.ErrInvalid)
 	}
 	t := Repair(text)
-	st := &doc{x: x, t: t, runes: t.Runes, docID: d.ID, rels: map[graph.RelationKey]*graph.RelationContribution{}}
+	st := &doc{x: x, t: t, runes: t.Runes, docID: d.ID, rels: map[graph.RelationKey]*relAcc{},
+		norms: map[string]string{}, sentText: map[span]string{}}
 	st.paras = Splitter{}.Split(t.Runes)
 	var clauses []span
 	for _, p := range st.paras {
@@ -137,11 +141,9 @@ func (x *Extractor) Extract(ctx context.Context, d graph.Document, text string) 
 	if d.Region == "" && st.region != nil {
 		d.Region = st.region.name
 	}
-	c := st.contribution(d)
-	if err := c.Validate(); err != nil {
-		return nil, fmt.Errorf("extract %s: %w", d.ID, err)
-	}
-	return c, nil
+	// The store validates what it applies (graph.Contribution.Validate);
+	// the tests check that every contribution passes.
+	return st.contribution(d), nil
 }
 
 // recognize finds entity mentions: lexicon names, suffix-rule names and list
@@ -273,8 +275,13 @@ func (st *doc) evidence(s span, rule string) graph.Evidence {
 			sent.end = s.end
 		}
 	}
+	text, ok := st.sentText[sent]
+	if !ok {
+		text = string(st.runes[sent.start:sent.end])
+		st.sentText[sent] = text
+	}
 	start, end := st.t.Span(sent.start, sent.end)
-	return graph.Evidence{Doc: st.docID, Sentence: string(st.runes[sent.start:sent.end]), Start: start, End: end, Rule: rule}
+	return graph.Evidence{Doc: st.docID, Sentence: text, Start: start, End: end, Rule: rule}
 }
 
 // entityAcc accumulates one entity of the contribution.
@@ -288,12 +295,12 @@ type entityAcc struct {
 	id      string
 }
 
-func (e *entityAcc) aliases() []string {
+func (e *entityAcc) aliases(normalize func(string) string) []string {
 	var out []string
-	n := graph.Normalize(e.name)
+	n := normalize(e.name)
 	seen := map[string]bool{n: true}
 	for f := range e.forms {
-		k := graph.Normalize(f)
+		k := normalize(f)
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, f)
@@ -312,6 +319,15 @@ func stripParens(s string) string {
 	}
 	_, w := utf8.DecodeRuneInString(s[j:])
 	return s[:i] + s[j+w:]
+}
+
+func (st *doc) normalize(s string) string {
+	n, ok := st.norms[s]
+	if !ok {
+		n = graph.Normalize(s)
+		st.norms[s] = n
+	}
+	return n
 }
 
 // canonicalise groups mentions into entities: same type and a shared
@@ -339,7 +355,7 @@ func (st *doc) canonicalise() {
 		}
 		var out []string
 		for _, f := range forms {
-			if n := graph.Normalize(f); n != "" {
+			if n := st.normalize(f); n != "" {
 				out = append(out, string(m.typ)+"\x00"+n)
 			}
 		}
@@ -388,22 +404,49 @@ func (st *doc) canonicalise() {
 		st.group[i] = g
 	}
 	for _, e := range st.ents {
-		e.id = graph.EntityID(e.typ, e.name)
+		e.id = hashEntityID(e.typ, e.name, st.normalize)
 		sort.Slice(e.spans, func(i, j int) bool { return e.spans[i].Start < e.spans[j].Start })
 	}
+}
+
+// hashEntityID is graph.EntityID with a memoised normaliser.
+func hashEntityID(t graph.EntityType, name string, normalize func(string) string) string {
+	n := normalize(name)
+	if n == name {
+		return graph.EntityID(t, name)
+	}
+	return graph.EntityID(t, n)
 }
 
 // entityFor returns the entity for a lexicon item or name, adding it (with
 // no mention) when the document does not name it.
 func (st *doc) entityFor(t graph.EntityType, name string, lexical bool) int {
 	id := graph.EntityID(t, name)
-	for i, e := range st.ents {
-		if e.id == id {
-			return i
+	if st.byID == nil {
+		st.byID = map[string]int{}
+		for i, e := range st.ents {
+			if _, ok := st.byID[e.id]; !ok {
+				st.byID[e.id] = i
+			}
 		}
 	}
+	if i, ok := st.byID[id]; ok {
+		return i
+	}
 	st.ents = append(st.ents, &entityAcc{typ: t, name: name, forms: map[string]bool{}, lexical: lexical, id: id})
+	st.byID[id] = len(st.ents) - 1
 	return len(st.ents) - 1
+}
+
+// maxEvidence bounds the evidence one document gives one relation: a pair
+// named together in hundreds of sentences keeps its weight but only the
+// first sentences as evidence, so memory stays linear in the text.
+const maxEvidence = 16
+
+// relAcc accumulates one relation of the contribution.
+type relAcc struct {
+	rc                 graph.RelationContribution
+	lastStart, lastEnd int
 }
 
 // link records a relation with its evidence.
@@ -418,36 +461,31 @@ func (st *doc) link(from, to int, t graph.RelationType, ev graph.Evidence) {
 	k = k.Canonical()
 	r, ok := st.rels[k]
 	if !ok {
-		r = &graph.RelationContribution{From: k.From, To: k.To, Type: t}
+		r = &relAcc{rc: graph.RelationContribution{From: k.From, To: k.To, Type: t}, lastStart: -1}
 		st.rels[k] = r
 	}
-	for _, e := range r.Evidence {
-		if e.Start == ev.Start && e.End == ev.End && e.Rule == ev.Rule {
-			return // one sentence counts once
-		}
+	// one sentence counts once per relation; the rules visit a relation's
+	// sentences in text order, so comparing with the last one suffices
+	if r.lastStart == ev.Start && r.lastEnd == ev.End {
+		return
 	}
-	r.Evidence = append(r.Evidence, ev)
-	r.Weight++
+	r.lastStart, r.lastEnd = ev.Start, ev.End
+	r.rc.Weight++
+	if len(r.rc.Evidence) < maxEvidence {
+		r.rc.Evidence = append(r.rc.Evidence, ev)
+	}
 }
 
 // contribution assembles the sorted result.
 func (st *doc) contribution(d graph.Document) *graph.Contribution {
 	c := &graph.Contribution{Doc: d}
-	used := map[int]bool{}
-	for _, r := range st.rels {
-		_ = r
-	}
-	ids := map[string]int{}
-	for i, e := range st.ents {
-		ids[e.id] = i
-	}
-	for _, r := range st.rels {
-		used[ids[r.From]] = true
-		used[ids[r.To]] = true
+	used := map[string]bool{}
+	for k := range st.rels {
+		used[k.From], used[k.To] = true, true
 	}
 	seen := map[string]bool{}
-	for i, e := range st.ents {
-		if len(e.spans) == 0 && !used[i] {
+	for _, e := range st.ents {
+		if len(e.spans) == 0 && !used[e.id] {
 			continue
 		}
 		if seen[e.id] {
@@ -458,7 +496,7 @@ func (st *doc) contribution(d graph.Document) *graph.Contribution {
 		if e.class {
 			attrs = map[string]string{"class": "true"}
 		}
-		c.Entities = append(c.Entities, graph.EntityContribution{Type: e.typ, Name: e.name, Aliases: e.aliases(), Attrs: attrs, Spans: e.spans})
+		c.Entities = append(c.Entities, graph.EntityContribution{Type: e.typ, Name: e.name, Aliases: e.aliases(st.normalize), Attrs: attrs, Spans: e.spans})
 	}
 	sort.Slice(c.Entities, func(i, j int) bool {
 		a, b := &c.Entities[i], &c.Entities[j]
@@ -467,15 +505,16 @@ func (st *doc) contribution(d graph.Document) *graph.Contribution {
 		}
 		return a.Name < b.Name
 	})
+	c.Relations = make([]graph.RelationContribution, 0, len(st.rels))
 	for _, r := range st.rels {
-		sort.Slice(r.Evidence, func(i, j int) bool {
-			a, b := r.Evidence[i], r.Evidence[j]
-			if a.Start != b.Start {
-				return a.Start < b.Start
+		ev := r.rc.Evidence
+		sort.Slice(ev, func(i, j int) bool {
+			if ev[i].Start != ev[j].Start {
+				return ev[i].Start < ev[j].Start
 			}
-			return a.Rule < b.Rule
+			return ev[i].Rule < ev[j].Rule
 		})
-		c.Relations = append(c.Relations, *r)
+		c.Relations = append(c.Relations, r.rc)
 	}
 	sort.Slice(c.Relations, func(i, j int) bool {
 		a, b := &c.Relations[i], &c.Relations[j]

@@ -26,6 +26,9 @@ func TestExtractSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
 	has := func(typ graph.EntityType, name string) *graph.EntityContribution {
 		for i := range c.Entities {
 			e := &c.Entities[i]

@@ -30,6 +30,20 @@ var (
 		"加速": true, "进行": true}
 )
 
+// leadIndex finds the verbs that open a list (突破, 重点突破, 围绕…).
+var leadIndex = func() *wordIndex {
+	m := map[string]bool{}
+	for w := range listLeads {
+		m[w] = true
+	}
+	for w := range actionVerbs {
+		if len([]rune(w)) >= 2 {
+			m[w] = true
+		}
+	}
+	return newWordIndex(m)
+}()
+
 // designations a platform classifier may end with, for composing names
 // (智能感知与认知计算、…等一批国家重点实验室).
 func designation(classifier string) string {
@@ -199,17 +213,7 @@ func isDigitRune(r rune) bool { return r >= '0' && r <= '9' }
 func (x *Extractor) listStart(runes []rune, start, end int) int {
 	i := end
 	for i > start {
-		stop := false
-		for n := 3; n >= 1; n-- {
-			if i-n < start {
-				continue
-			}
-			w := string(runes[i-n : i])
-			if stopWords[w] || listLeads[w] || (actionVerbs[w] && n >= 2) {
-				stop = true
-				break
-			}
-		}
+		stop := stopIndex.endingAt(runes, start, i) != nil || leadIndex.endingAt(runes, start, i) != nil
 		if stop && i < end {
 			break
 		}

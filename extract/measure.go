@@ -35,6 +35,20 @@ var (
 	titleEnds = []string{"条例", "办法", "规定", "决定", "意见", "报告", "通知", "纲要", "方案", "细则"}
 )
 
+var (
+	verbIndex   = newWordIndex(actionVerbs)
+	adverbIndex = func() *wordIndex {
+		m := map[string]bool{}
+		for w := range adverbs {
+			m[w] = true
+		}
+		for w := range subjects {
+			m[w] = true
+		}
+		return newWordIndex(m)
+	}()
+)
+
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(s) {
@@ -94,30 +108,24 @@ func openingVerb(runes []rune, c span, ents []mention) string {
 			}
 		}
 		if !moved {
-			for n := 6; n >= 1 && !moved; n-- {
-				if i+n > c.end {
-					continue
+			v := verbIndex.startingAt(runes, i, c.end)
+			a := adverbIndex.startingAt(runes, i, c.end)
+			switch {
+			case v != nil && !adverbs[string(v)] && len(v) >= len(a):
+				return string(v)
+			case a != nil:
+				if actionVerbs[string(a)] {
+					verbAdverb = string(a)
 				}
-				w := string(runes[i : i+n])
-				if actionVerbs[w] && !adverbs[w] {
-					return w
-				}
-				if adverbs[w] || subjects[w] {
-					if actionVerbs[w] {
-						verbAdverb = w
-					}
-					i, moved = i+n, true
-				}
+				i, moved = i+len(a), true
 			}
 		}
 		if !moved {
 			break
 		}
 	}
-	for n := 6; n >= 1; n-- {
-		if i+n <= c.end && actionVerbs[string(runes[i:i+n])] {
-			return string(runes[i : i+n])
-		}
+	if v := verbIndex.startingAt(runes, i, c.end); v != nil {
+		return string(v)
 	}
 	// 加快关键共性技术攻关: the word read as an adverb was the verb
 	return verbAdverb

@@ -41,6 +41,15 @@ var suffixes = map[string]graph.EntityType{
 	"政府": graph.Institution, "人大常委会": graph.Institution, "人民代表大会": graph.Institution,
 }
 
+// suffixIndex finds suffixes without building strings.
+var suffixIndex = func() *wordIndex {
+	m := map[string]bool{}
+	for s := range suffixes {
+		m[s] = true
+	}
+	return newWordIndex(m)
+}()
+
 // suffixLens lists the suffix lengths in runes, longest first.
 var suffixLens = func() []int {
 	seen := map[int]bool{}
@@ -71,6 +80,8 @@ var stopWords = func() map[string]bool {
 	}
 	return m
 }()
+
+var stopIndex = newWordIndex(stopWords)
 
 // genericParts are the words a name's modifier may consist of and still
 // name no particular thing (高水平实验室, 重点实验室, 国家级研发中心).
@@ -129,19 +140,11 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 	var out []mention
 	for _, c := range clauses {
 		for end := c.start + 2; end <= c.end; end++ {
-			typ, slen := graph.EntityType(""), 0
-			for _, n := range suffixLens {
-				if end-n < c.start {
-					continue
-				}
-				if t, ok := suffixes[string(runes[end-n:end])]; ok {
-					typ, slen = t, n
-					break
-				}
-			}
-			if slen == 0 {
+			sw := suffixIndex.endingAt(runes, c.start, end)
+			if sw == nil {
 				continue
 			}
+			typ, slen := suffixes[string(sw)], len(sw)
 			// the name must end here: not inside a longer word (实验室建设 is fine,
 			// 中心城市 is not)
 			if end < c.end && !nameMayEnd(runes, end, c.end) {
@@ -343,22 +346,16 @@ func (x *Extractor) stopAt(runes []rune, min, i int) bool {
 			return true
 		}
 	}
-	for n := 4; n >= 1; n-- {
-		if i-n < min {
-			continue
-		}
-		w := string(runes[i-n : i])
-		if stopWords[w] {
-			// 国家 ends with 家, 中国 with 国: a stop word must not be the tail of
-			// a longer word that names can hold.
-			if n == 1 && i-2 >= min {
-				two := string(runes[i-2 : i])
-				if two == "国家" || two == "专家" || two == "大批" || two == "整个" {
-					continue
-				}
+	if w := stopIndex.endingAt(runes, min, i); w != nil {
+		// 国家 ends with 家: a one-rune stop word must not be the tail of a
+		// longer word that names can hold.
+		if len(w) == 1 && i-2 >= min {
+			switch string(runes[i-2 : i]) {
+			case "国家", "专家", "大批", "整个":
+				return false
 			}
-			return true
 		}
+		return true
 	}
 	if r := runes[i-1]; r == '与' || r == '及' {
 		for _, n := range suffixLens {

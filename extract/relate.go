@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"sort"
 	"strings"
 
 	"kg/graph"
@@ -43,7 +44,7 @@ func (st *doc) isNamed(i int) bool {
 
 // coOccurs joins the entities named in one sentence, measures aside.
 func (st *doc) coOccurs() {
-	const maxPerSentence = 24 // bounds the pairs of a long enumeration
+	const maxPerSentence = 16 // bounds the pairs (120) of a long enumeration
 	i := 0
 	for k, s := range st.sents {
 		var groups []int
@@ -91,7 +92,7 @@ func (st *doc) locatedIn() {
 		if !done[g] {
 			done[g] = true
 			e := st.ents[g]
-			for _, f := range append([]string{e.name}, e.aliases()...) {
+			for _, f := range append([]string{e.name}, e.aliases(st.normalize)...) {
 				for _, r := range st.regionsIn(f) {
 					st.link(g, st.entityFor(graph.Region, r.name, true), graph.LocatedIn, st.evidence(m.span, "located_in:name"))
 				}
@@ -158,7 +159,8 @@ func (st *doc) focusesOn() {
 		sent := st.sents[k]
 		var fields []int
 		target := -1
-		for i := range st.ments {
+		lo, hi := st.within(span{first, sent.end})
+		for i := lo; i < hi; i++ {
 			m := &st.ments[i]
 			if m.start >= first && m.end <= last+1 && m.typ == graph.Field {
 				fields = append(fields, st.group[i])
@@ -183,17 +185,12 @@ func (st *doc) focusesOn() {
 					scope = s.span
 				}
 				start := c.start + c.marker
-				subj := -1
-				for i := range st.ments {
-					if st.ments[i].start == start {
-						subj = i
-						break
-					}
-				}
-				if subj < 0 || st.ments[subj].typ != graph.Platform {
+				subj, _ := st.within(span{start, start + 1})
+				if subj >= len(st.ments) || st.ments[subj].start != start || st.ments[subj].typ != graph.Platform {
 					continue
 				}
-				for i := range st.ments {
+				lo, hi := st.within(scope)
+				for i := lo; i < hi; i++ {
 					m := &st.ments[i]
 					if m.typ == graph.Field && scope.contains(m.span) {
 						st.link(st.group[subj], st.group[i], graph.FocusesOn, st.evidence(scope, "focuses_on:subject"))
@@ -202,6 +199,13 @@ func (st *doc) focusesOn() {
 			}
 		}
 	}
+}
+
+// within returns the range of mentions (sorted by start) that start inside s.
+func (st *doc) within(s span) (lo, hi int) {
+	lo = sort.Search(len(st.ments), func(i int) bool { return st.ments[i].start >= s.start })
+	hi = sort.Search(len(st.ments), func(i int) bool { return st.ments[i].start >= s.end })
+	return lo, hi
 }
 
 // ownerOf returns the measure whose scope holds rune i most narrowly, -1 if
@@ -227,9 +231,10 @@ func (st *doc) reliesOn(mEnt []int) {
 				if at := strings.Index(txt, "依托"); at >= 0 {
 					from := c.start + len([]rune(txt[:at])) + 2
 					var tails []int
-					for i := range st.ments {
+					lo, hi := st.within(span{from, c.end})
+					for i := lo; i < hi; i++ {
 						m := &st.ments[i]
-						if m.start >= from && m.end <= c.end && (m.typ == graph.Platform || m.typ == graph.Institution) && !m.class() {
+						if m.end <= c.end && (m.typ == graph.Platform || m.typ == graph.Institution) && !m.class() {
 							tails = append(tails, st.group[i])
 						}
 					}
@@ -237,9 +242,10 @@ func (st *doc) reliesOn(mEnt []int) {
 						continue
 					}
 					head := -1
-					for i := range st.ments {
+					lo, hi = st.within(span{c.end, s.end})
+					for i := lo; i < hi; i++ {
 						m := &st.ments[i]
-						if m.start >= c.end && m.end <= s.end && m.typ == graph.Platform {
+						if m.end <= s.end && m.typ == graph.Platform {
 							head = st.group[i]
 							break
 						}
@@ -273,7 +279,8 @@ func (st *doc) reliesOn(mEnt []int) {
 				b := c.start + len([]rune(txt[:wei]))
 				var tails []int
 				var heads []int
-				for i := range st.ments {
+				lo, hi := st.within(s.span)
+				for i := lo; i < hi; i++ {
 					m := &st.ments[i]
 					if m.typ != graph.Platform && m.typ != graph.Institution {
 						continue
@@ -303,21 +310,22 @@ func (st *doc) reliesOn(mEnt []int) {
 }
 
 func (st *doc) involves(mEnt []int) {
-	for i := range st.ments {
-		if !st.isNamed(i) {
-			continue
-		}
-		m := &st.ments[i]
-		owned := false
-		for k, ms := range st.ms {
-			for _, s := range ms.scope {
-				if s.contains(m.span) {
+	owned := make([]bool, len(st.ments))
+	for k, ms := range st.ms {
+		for _, s := range ms.scope {
+			lo, hi := st.within(s)
+			for i := lo; i < hi; i++ {
+				m := &st.ments[i]
+				if st.isNamed(i) && s.contains(m.span) {
 					st.link(mEnt[k], st.group[i], graph.Involves, st.evidence(m.span, "involves:"+ms.rule))
-					owned = true
+					owned[i] = true
 				}
 			}
 		}
-		if !owned {
+	}
+	for i := range st.ments {
+		m := &st.ments[i]
+		if !owned[i] && st.isNamed(i) {
 			if p := st.paragraphOf(m.start); p >= 0 && st.owner[p] >= 0 {
 				st.link(mEnt[st.owner[p]], st.group[i], graph.Involves, st.evidence(m.span, "involves:heading"))
 			}
