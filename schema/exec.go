@@ -200,7 +200,15 @@ type prepared struct {
 	invalid []gqlerrors.FormattedError
 }
 
-func (x *Executor) prepare(q string) (*prepared, *Error) {
+func (x *Executor) prepare(q string) (p *prepared, perr *Error) {
+	// graphql-go's parser and validator assume well-formed input in places
+	// (a variable without a type panics in validation); such a query is the
+	// client's mistake, not the server's.
+	defer func() {
+		if v := recover(); v != nil {
+			p, perr = nil, errorf(CodeBadInput, "malformed query: %v", v)
+		}
+	}()
 	if p := x.cache.get(q); p != nil {
 		return p, nil
 	}
@@ -212,7 +220,13 @@ func (x *Executor) prepare(q string) (*prepared, *Error) {
 	if err != nil {
 		return nil, &Error{Code: CodeBadInput, Msg: syntaxMessage(err), Err: err}
 	}
-	p := &prepared{doc: doc}
+	if n := countFields(doc); n > x.cfg.limits.MaxFields {
+		return nil, errorf(CodeLimit, "the query selects %d fields; at most %d", n, x.cfg.limits.MaxFields)
+	}
+	if name := fragmentCycle(doc); name != "" {
+		return nil, errorf(CodeBadInput, "fragment %q spreads itself", name)
+	}
+	p = &prepared{doc: doc}
 	// Limits are checked per request (they depend on variables); validation
 	// runs once per query text, after a first analysis passed, because
 	// graphql-go's validation can be slow on hostile documents.

@@ -247,8 +247,8 @@ func (h *Handler) respond(w http.ResponseWriter, r *http.Request, res *Response)
 	if res.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="kg"`)
 	}
-	if res.Status == http.StatusMethodNotAllowed {
-		w.Header().Set("Allow", "POST")
+	if res.Status == http.StatusMethodNotAllowed && w.Header().Get("Allow") == "" {
+		w.Header().Set("Allow", "POST") // a mutation sent with GET
 	}
 	if res.Status >= 400 {
 		h.logRefusal(r, res.Status, res)

@@ -47,9 +47,10 @@ func nestingLimit(q string, max int) bool {
 
 // analysis is what the limits need to know about one operation.
 type analysis struct {
-	op      *ast.OperationDefinition
-	cost    int
-	aliases int
+	op       *ast.OperationDefinition
+	cost     int
+	aliases  int
+	expanded int // field selections visited, fragments expanded
 }
 
 type analyzer struct {
@@ -125,6 +126,11 @@ func (z *analyzer) selections(ss *ast.SelectionSet, parent graphql.Type, depth i
 			}
 			name := s.Name.Value
 			in := intro || strings.HasPrefix(name, "__")
+			z.a.expanded++
+			if z.a.expanded > 10*z.lim.MaxFields {
+				z.err = errorf(CodeLimit, "more than %d fields once fragments are expanded", 10*z.lim.MaxFields)
+				return total
+			}
 			if s.Alias != nil && s.Alias.Value != "" && s.Alias.Value != name {
 				z.a.aliases++
 				if z.a.aliases > z.lim.MaxAliases {
@@ -277,4 +283,102 @@ func satMul(a, b int) int {
 		return costCap
 	}
 	return min(a*b, costCap)
+}
+
+// fragmentCycle names a fragment that spreads itself, directly or through
+// others, or returns "". graphql-go's validation recurses without end on
+// such a document (its overlapping-fields rule runs before the cycle rule)
+// and the stack overflow would kill the server, so cycles are refused
+// before validation.
+func fragmentCycle(doc *ast.Document) string {
+	frags := map[string]*ast.FragmentDefinition{}
+	for _, d := range doc.Definitions {
+		if f, ok := d.(*ast.FragmentDefinition); ok && f.Name != nil {
+			frags[f.Name.Value] = f
+		}
+	}
+	const (
+		unseen = iota
+		open
+		done
+	)
+	state := map[string]int{}
+	var visit func(name string) string
+	var spreads func(ss *ast.SelectionSet) string
+	spreads = func(ss *ast.SelectionSet) string {
+		if ss == nil {
+			return ""
+		}
+		for _, sel := range ss.Selections {
+			switch s := sel.(type) {
+			case *ast.Field:
+				if c := spreads(s.SelectionSet); c != "" {
+					return c
+				}
+			case *ast.InlineFragment:
+				if c := spreads(s.SelectionSet); c != "" {
+					return c
+				}
+			case *ast.FragmentSpread:
+				if s.Name != nil {
+					if c := visit(s.Name.Value); c != "" {
+						return c
+					}
+				}
+			}
+		}
+		return ""
+	}
+	visit = func(name string) string {
+		f, ok := frags[name]
+		if !ok {
+			return ""
+		}
+		switch state[name] {
+		case open:
+			return name
+		case done:
+			return ""
+		}
+		state[name] = open
+		c := spreads(f.SelectionSet)
+		state[name] = done
+		return c
+	}
+	for name := range frags {
+		if c := visit(name); c != "" {
+			return c
+		}
+	}
+	return ""
+}
+
+// countFields counts the field selections written in a document, in every
+// operation and fragment.
+func countFields(doc *ast.Document) int {
+	n := 0
+	var walk func(ss *ast.SelectionSet)
+	walk = func(ss *ast.SelectionSet) {
+		if ss == nil {
+			return
+		}
+		for _, sel := range ss.Selections {
+			switch s := sel.(type) {
+			case *ast.Field:
+				n++
+				walk(s.SelectionSet)
+			case *ast.InlineFragment:
+				walk(s.SelectionSet)
+			}
+		}
+	}
+	for _, d := range doc.Definitions {
+		switch d := d.(type) {
+		case *ast.OperationDefinition:
+			walk(d.SelectionSet)
+		case *ast.FragmentDefinition:
+			walk(d.SelectionSet)
+		}
+	}
+	return n
 }

@@ -22,6 +22,13 @@ type Limits struct {
 	// field costs 1, and a field with a first/limit argument multiplies the
 	// cost of its selection by that argument. Default 50,000.
 	MaxCost int
+	// MaxFields caps the field selections written in the query text, and
+	// ten times that the selections after expanding fragments. graphql-go's
+	// validation takes time that grows faster than the square of the
+	// number of fields (2,000 fields take seconds), so a long query is
+	// refused before validation. Default 300; GraphiQL's introspection
+	// query has about 60.
+	MaxFields int
 	// MaxFirst caps every first argument; larger values are clamped.
 	// Default 500.
 	MaxFirst int
@@ -55,6 +62,7 @@ var DefaultLimits = Limits{
 	MaxDepth:              12,
 	MaxIntrospectionDepth: 20,
 	MaxCost:               50_000,
+	MaxFields:             300,
 	MaxFirst:              500,
 	MaxNodes:              5_000,
 	MaxEdges:              20_000,
@@ -76,6 +84,7 @@ func (l Limits) withDefaults() Limits {
 	set(&l.MaxDepth, d.MaxDepth)
 	set(&l.MaxIntrospectionDepth, d.MaxIntrospectionDepth)
 	set(&l.MaxCost, d.MaxCost)
+	set(&l.MaxFields, d.MaxFields)
 	set(&l.MaxFirst, d.MaxFirst)
 	set(&l.MaxNodes, d.MaxNodes)
 	set(&l.MaxEdges, d.MaxEdges)
