@@ -91,12 +91,13 @@ type doc struct {
 	group  []int // per mention: entity group
 	region *lexItem
 
-	ents     []*entityAcc
-	byID     map[string]int    // entity ID -> index in ents, built on first use
-	norms    map[string]string // graph.Normalize, memoised: names repeat
-	sentText map[span]string   // evidence sentences, built once each
-	rels     map[graph.RelationKey]*relAcc
-	docID    string
+	ents       []*entityAcc
+	byID       map[string]int    // entity ID -> index in ents, built on first use
+	norms      map[string]string // graph.Normalize, memoised: names repeat
+	sentText   map[span]string   // evidence sentences, built once each
+	fieldNames map[string]bool   // names of field mentions, built on first use
+	rels       map[graph.RelationKey]*relAcc
+	docID      string
 }
 
 // Extract extracts entities and relations from text, the document's

@@ -142,3 +142,62 @@ func TestExtractRejects(t *testing.T) {
 		t.Error("unknown lexicon type accepted")
 	}
 }
+
+// fakeSegmenter cuts text into the longest words of a small dictionary,
+// single runes otherwise: enough to test how boundaries are used.
+type fakeSegmenter map[string]bool
+
+func (f fakeSegmenter) Cut(text string) []string {
+	rs := []rune(text)
+	var out []string
+	for i := 0; i < len(rs); {
+		n := 1
+		for k := min(6, len(rs)-i); k > 1; k-- {
+			if f[string(rs[i:i+k])] {
+				n = k
+				break
+			}
+		}
+		out = append(out, string(rs[i:i+n]))
+		i += n
+	}
+	return out
+}
+
+func TestSegmenterSnapsNameStart(t *testing.T) {
+	lex := []LexEntry{{Type: "region", Name: "重庆", Tags: []string{"municipality"}}}
+	text := "建设在线检测实验室。"
+	// without a segmenter the name starts after the stop word 在
+	x, err := New(Options{Lexicon: lex})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x.Extract(context.Background(), graph.Document{ID: "d"}, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasEntity(c, graph.Platform, "线检测实验室") {
+		t.Fatalf("without segmenter: %+v", c.Entities)
+	}
+	// with one, the word the scan cut is kept whole
+	x, err = New(Options{Lexicon: lex, Segmenter: fakeSegmenter{"建设": true, "在线": true, "检测": true, "实验室": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err = x.Extract(context.Background(), graph.Document{ID: "d"}, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasEntity(c, graph.Platform, "在线检测实验室") {
+		t.Errorf("name not snapped to the word boundary: %+v", c.Entities)
+	}
+}
+
+func hasEntity(c *graph.Contribution, typ graph.EntityType, name string) bool {
+	for _, e := range c.Entities {
+		if e.Type == typ && e.Name == name {
+			return true
+		}
+	}
+	return false
+}

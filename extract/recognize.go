@@ -166,6 +166,7 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 					break
 				}
 			}
+			start = x.snap(runes, c.start, start, end-slen)
 			// a place before a national designation names where the class is, not
 			// a carrier: 东部沿海地区国家高新区, 在京国家实验室
 			for _, m := range x.lex.Match(runes[start:end]) {
@@ -239,6 +240,41 @@ func (x *Extractor) namesBody(rs []rune) bool {
 		}
 	}
 	return false
+}
+
+// snapWindow is how many runes before a name the segmenter sees, so that a
+// word running across the name's start is seen whole.
+const snapWindow = 4
+
+// snap moves a name's start to a word boundary of the segmenter when the
+// stop-word scan cut a word: 建设在线检测实验室 scanned to 线检测实验室 (在 is a
+// stop word) becomes 在线检测实验室, since 在线 is one word; a cut word that is
+// itself a stop word or verb is left out instead. Without a segmenter start
+// is kept.
+func (x *Extractor) snap(runes []rune, min, start, headStart int) int {
+	if x.seg == nil || start >= headStart {
+		return start
+	}
+	from := max(min, start-snapWindow)
+	at := from
+	for _, w := range x.seg.Cut(string(runes[from:headStart])) {
+		n := utf8.RuneCountInString(w)
+		if at == start {
+			return start
+		}
+		if at < start && start < at+n {
+			word := runes[at : at+n]
+			if stopIndex.endingAt(word, 0, len(word)) != nil || verbIndex.startingAt(word, 0, len(word)) != nil {
+				if at+n < headStart {
+					return at + n
+				}
+				return start
+			}
+			return at
+		}
+		at += n
+	}
+	return start
 }
 
 // stopBefore reports whether r, right before a known name, ends the words

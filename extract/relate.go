@@ -141,7 +141,7 @@ func (st *doc) focusesOn() {
 		done[g] = true
 		name := []rune(st.ents[g].name)
 		for _, f := range st.x.fields.Match(name) {
-			if f.end-f.start < len(name) {
+			if f.end-f.start < len(name) && st.fieldNamed(f.item.name) {
 				st.link(g, st.entityFor(graph.Field, f.item.name, true), graph.FocusesOn, st.evidence(m.span, "focuses_on:name"))
 			}
 		}
@@ -192,7 +192,7 @@ func (st *doc) focusesOn() {
 				lo, hi := st.within(scope)
 				for i := lo; i < hi; i++ {
 					m := &st.ments[i]
-					if m.typ == graph.Field && scope.contains(m.span) {
+					if m.typ == graph.Field && scope.contains(m.span) && !st.otherPlatformInClause(s, m.start, subj) {
 						st.link(st.group[subj], st.group[i], graph.FocusesOn, st.evidence(scope, "focuses_on:subject"))
 					}
 				}
@@ -206,6 +206,46 @@ func (st *doc) within(s span) (lo, hi int) {
 	lo = sort.Search(len(st.ments), func(i int) bool { return st.ments[i].start >= s.start })
 	hi = sort.Search(len(st.ments), func(i int) bool { return st.ments[i].start >= s.end })
 	return lo, hi
+}
+
+// otherPlatformInClause reports whether the clause of s holding rune i
+// names a platform other than the subject: its fields are that platform's.
+func (st *doc) otherPlatformInClause(s sentence, i, subj int) bool {
+	for _, c := range s.clauses {
+		if c.start <= i && i < c.end {
+			lo, hi := st.within(c.span)
+			for k := lo; k < hi; k++ {
+				if k != subj && st.ments[k].typ == graph.Platform && st.group[k] != st.group[subj] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// fieldNamed reports whether the document names a field on its own, as a
+// field or inside one (新能源及智能网联汽车 names 智能网联汽车): a field seen
+// only inside a platform's name is no evidence of the platform's focus.
+func (st *doc) fieldNamed(name string) bool {
+	if st.fieldNames == nil {
+		st.fieldNames = map[string]bool{}
+		for i := range st.ments {
+			if st.ments[i].typ == graph.Field {
+				st.fieldNames[st.ments[i].name] = true
+				st.fieldNames[st.ments[i].canon] = true
+			}
+		}
+	}
+	if st.fieldNames[name] {
+		return true
+	}
+	for n := range st.fieldNames {
+		if strings.Contains(n, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // ownerOf returns the measure whose scope holds rune i most narrowly, -1 if
