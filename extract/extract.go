@@ -153,6 +153,9 @@ func (st *doc) recognize(clauses []span) {
 	x := st.x
 	var cands []mention
 	for _, m := range x.lex.Match(st.runes) {
+		if m.item.region == "city" && m.end-m.start == 2 && !cityContext(st.runes, m.start, m.end) {
+			continue // 均衡水平 is not 衡水, 新乡村 not 新乡
+		}
 		cands = append(cands, mention{span: span{m.start, m.end}, typ: m.item.typ, name: string(st.runes[m.start:m.end]),
 			canon: m.item.name, item: m.item, rule: "lexicon"})
 	}
@@ -192,6 +195,22 @@ func (st *doc) recognize(clauses []span) {
 		st.ments = append(st.ments, m)
 	}
 	sort.Slice(st.ments, func(i, j int) bool { return st.ments[i].start < st.ments[j].start })
+}
+
+// cityContext reports whether a two-rune city name at [start,end) stands as
+// a word: followed by an administrative unit or a break, or after a break or
+// a locative. Province names are unambiguous and need no context.
+func cityContext(runes []rune, start, end int) bool {
+	brk := func(r rune) bool {
+		return !isWordRune(r) || strings.ContainsRune("和与及等的、在到赴至驻", r)
+	}
+	if end == len(runes) || strings.ContainsRune("市区县州", runes[end]) || brk(runes[end]) {
+		return true
+	}
+	if start == 0 || brk(runes[start-1]) {
+		return true
+	}
+	return false
 }
 
 // docRegion returns the document's own place: the given region, else the

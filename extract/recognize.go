@@ -75,7 +75,7 @@ var stopWords = func() map[string]bool {
 		加速 抢先 依法 转建 培养 创办 举办 筹建 新建 建好 办好 推荐 整合 支撑 对接 携手
 		和 或 、 等 的 在 以 为 是 了 将 对 把 被 于 及其 以及 作者系 我市 本市 全市 全省 我省 本省
 		各类 一批 一个 多个 若干 更多 首个 首家 个 批 通过 会同 应当 可以 负责 牵头 参与 包括 推广
-		以上 以下 完成 运行 赋予 影响 抢占 开辟 文件 号 领域 统筹 协调 探索 增强 拓展 营造 夯实 激发 壮大 融入 引育 招引 落实 会议 会议上 明确 根据 实现 编制 研究论证 论证 加大 完善 设立 来渝 主阵地 标杆 做实 抓紧 面向 瞄准 着力 高水平 高标准 高质量 主要 有关 相关 部门 成为 作为 属于`) {
+		投入 报告 进行 提请 做好 办好 用好 建好 以上 以下 完成 运行 赋予 影响 抢占 开辟 文件 号 领域 统筹 协调 探索 增强 拓展 营造 夯实 激发 壮大 融入 引育 招引 落实 会议 会议上 明确 根据 实现 编制 研究论证 论证 加大 完善 设立 来渝 主阵地 标杆 做实 抓紧 面向 瞄准 着力 高水平 高标准 高质量 主要 有关 相关 部门 成为 作为 属于`) {
 		m[w] = true
 	}
 	return m
@@ -83,12 +83,27 @@ var stopWords = func() map[string]bool {
 
 var stopIndex = newWordIndex(stopWords)
 
+// nameVerbs are verbs that names hold (集成电路…, 生产力促进中心, 技术转移中心);
+// every other action verb of two runes or more ends the scan for a name.
+var nameVerbs = wordSet(`集成 发展 开放 共建 合作 创新 示范 引领 协同 转化 促进 规划 服务 保障 支撑 统筹 孵化 研发
+	设计 制造 检测 认证 培训 交易 转移 应用 推广 创业 融合 提质 先导`)
+
+var verbStopIndex = func() *wordIndex {
+	m := map[string]bool{}
+	for w := range actionVerbs {
+		if len([]rune(w)) >= 2 && !nameVerbs[w] {
+			m[w] = true
+		}
+	}
+	return newWordIndex(m)
+}()
+
 // genericParts are the words a name's modifier may consist of and still
 // name no particular thing (高水平实验室, 重点实验室, 国家级研发中心).
 var genericParts = strings.Fields(`国家级 国家 省级 市级 区级 县级 全国 重点 高水平 多层次 一流 各类 新型 专业 相关 重大 产业
 	创新 技术 科技 工程 研发 公共 服务 综合 国际 高端 区域 特色 功能 主要 现代 高校 企业 大型 中小 专用 示范 平台 共性
 	联合 开放 协同 省 市 区 县 重要 优秀 世界 全球 前沿 基础 先进 应用 科学 研究 试验 实验 创业 孵化 中试 概念 验证 数字
-	智能 智慧 场景 转化 成果 行业 领域 关键 核心 园区 中心 一批 一个 更多 多个 新 首个 首家 高新 高新技术
+	智能 智慧 场景 转化 成果 行业 领域 关键 核心 园区 中心 一批 一个 更多 多个 新 首个 首家 高新 高新技术 型 研究型 好 相邻 周边 附近
 	合作 交流 共享 管理 运营 政务 网络 数据 信息 人才 地方 部门 机构 单位 组织 所属 下属 直属 本 该 其 有关 高 原始 策源`)
 
 func isGeneric(mod string) bool {
@@ -381,6 +396,9 @@ func (x *Extractor) stopAt(runes []rune, min, i int) bool {
 		if j >= min && j < i-2 && runes[j] == '第' {
 			return true
 		}
+	}
+	if w := verbStopIndex.endingAt(runes, min, i); w != nil {
+		return true
 	}
 	if w := stopIndex.endingAt(runes, min, i); w != nil {
 		// 国家 ends with 家: a one-rune stop word must not be the tail of a
