@@ -210,7 +210,7 @@ func newEncoder(f Format, w io.Writer, opts *Options) (encoder, error) {
 	case GEXF:
 		return &gexfEncoder{xmlWriter: xmlWriter{w: bw}, dynamic: opts.Dynamic, size: opts.Size}, nil
 	case GraphML:
-		return &graphmlEncoder{xmlWriter: xmlWriter{w: bw}}, nil
+		return &graphmlEncoder{xmlWriter: xmlWriter{w: bw}, size: opts.Size}, nil
 	case CSV:
 		return newZipCSVEncoder(w), nil
 	}

@@ -40,7 +40,10 @@ const graphmlHead = `<?xml version="1.0" encoding="UTF-8"?>
 // graphmlEncoder writes GraphML. Aliases are one string joined with "|".
 // As in GEXF, every edge is directed and CO_OCCURS edges carry
 // undirected=true.
-type graphmlEncoder struct{ xmlWriter }
+type graphmlEncoder struct {
+	xmlWriter
+	size SizeBy
+}
 
 func (x *graphmlEncoder) begin() error { return x.raw(graphmlHead) }
 
@@ -68,7 +71,7 @@ func (x *graphmlEncoder) node(n *node) error {
 	if n.Last != "" {
 		b = appendData(b, "last", n.Last)
 	}
-	b = appendData(b, "size", ftoa(nodeSize(n.Entity, SizeMentions)))
+	b = appendData(b, "size", ftoa(nodeSize(n.Entity, x.size)))
 	c := colorOf(n.Type)
 	b = appendData(b, "r", strconv.Itoa(int(c.r)))
 	b = appendData(b, "g", strconv.Itoa(int(c.g)))

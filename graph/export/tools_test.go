@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -29,6 +30,25 @@ func sharedDir(t testing.TB) string {
 // first python3 on PATH.
 func pythonWith(t testing.TB, module string) string {
 	t.Helper()
+	pyMu.Lock()
+	defer pyMu.Unlock()
+	p, ok := pyFound[module]
+	if !ok {
+		p = findPython(module)
+		pyFound[module] = p
+	}
+	if p == "" {
+		t.Skipf("no python3 on PATH or in /usr/bin can import %s; skipping", module)
+	}
+	return p
+}
+
+var (
+	pyMu    sync.Mutex
+	pyFound = map[string]string{} // module -> python3 that imports it, "" for none
+)
+
+func findPython(module string) string {
 	var cands []string
 	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
 		cands = append(cands, filepath.Join(dir, "python3"))
@@ -47,7 +67,6 @@ func pythonWith(t testing.TB, module string) string {
 			return p
 		}
 	}
-	t.Skipf("no python3 on PATH or in /usr/bin can import %s; skipping", module)
 	return ""
 }
 
@@ -92,32 +111,30 @@ const pyRead = `
 import sys, json
 import networkx as nx
 from networkx.readwrite import json_graph
-fmt, path = sys.argv[1], sys.argv[2]
-if fmt == "gexf":
-    g = nx.read_gexf(path)
-elif fmt == "graphml":
-    g = nx.read_graphml(path)
-else:
-    d = json.load(open(path, encoding="utf-8"))
-    try:
-        g = json_graph.node_link_graph(d, edges="edges")
-    except TypeError:
-        g = json_graph.node_link_graph(d, link="edges")
-print(g.number_of_nodes())
-print(g.number_of_edges())
-print(g.is_directed())
-lab = sys.argv[3]
-n = g.nodes[lab]
-print(n.get("label"))
-print(n.get("mentions"))
-print(",".join(sorted(str(d.get("label", d.get("type"))) for u, v, d in g.edges(data=True) if lab in (u, v))))
+lab = sys.argv[1]
+for i in range(2, len(sys.argv), 2):
+    fmt, path = sys.argv[i], sys.argv[i+1]
+    if fmt == "gexf":
+        g = nx.read_gexf(path)
+    elif fmt == "graphml":
+        g = nx.read_graphml(path)
+    else:
+        d = json.load(open(path, encoding="utf-8"))
+        try:
+            g = json_graph.node_link_graph(d, edges="edges")
+        except TypeError:
+            g = json_graph.node_link_graph(d, link="edges")
+    n = g.nodes[lab]
+    print("|".join(str(v) for v in [g.number_of_nodes(), g.number_of_edges(), g.is_directed(),
+        n.get("label"), n.get("mentions"),
+        ",".join(sorted(str(d.get("label", d.get("type"))) for u, v, d in g.edges(data=True) if lab in (u, v)))]))
 `
 
 func TestNetworkXReads(t *testing.T) {
 	py := pythonWith(t, "networkx")
 	sg := fixture()
 	lab := sg.Nodes[1].ID
-	for _, tc := range []struct {
+	cases := []struct {
 		name string
 		f    Format
 		opts Options
@@ -126,21 +143,28 @@ func TestNetworkXReads(t *testing.T) {
 		{"gexf-dynamic", GEXF, Options{Dynamic: true}},
 		{"graphml", GraphML, Options{Layout: true}},
 		{"json", JSON, Options{Layout: true}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			path := writeTemp(t, "g."+goldenExt(tc.f), encodeFixture(t, tc.f, tc.opts))
-			out, err := exec.Command(py, "-c", pyRead, string(tc.f), path, lab).CombinedOutput()
-			if err != nil {
-				t.Fatalf("networkx: %v\n%s", err, out)
-			}
-			got := strings.Split(strings.TrimSpace(string(out)), "\n")
-			// 6 nodes; 6 edges (the one to a missing node dropped); the
-			// edges at 中关村实验室 by label, CO_OCCURS alongside FOCUSES_ON.
-			want := []string{"6", "6", "True", "中关村实验室", "12", "CO_OCCURS,FOCUSES_ON,LOCATED_IN,RELIES_ON"}
-			if strings.Join(got, "|") != strings.Join(want, "|") {
-				t.Errorf("networkx read\n got %q\nwant %q", got, want)
-			}
-		})
+	}
+	args := []string{"-c", pyRead, lab}
+	for _, tc := range cases {
+		path := writeTemp(t, tc.name+"."+goldenExt(tc.f), encodeFixture(t, tc.f, tc.opts))
+		args = append(args, string(tc.f), path)
+	}
+	// One interpreter reads every file: starting networkx is the slow part.
+	out, err := exec.Command(py, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("networkx: %v\n%s", err, out)
+	}
+	got := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(got) != len(cases) {
+		t.Fatalf("networkx printed %q", out)
+	}
+	// 6 nodes; 6 edges (the one to a missing node dropped); the edges at
+	// 中关村实验室 by label, CO_OCCURS alongside FOCUSES_ON.
+	want := "6|6|True|中关村实验室|12|CO_OCCURS,FOCUSES_ON,LOCATED_IN,RELIES_ON"
+	for i, tc := range cases {
+		if got[i] != want {
+			t.Errorf("%s: networkx read\n got %q\nwant %q", tc.name, got[i], want)
+		}
 	}
 }
 
