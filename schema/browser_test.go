@@ -68,7 +68,8 @@ func TestPageInBrowser(t *testing.T) {
 				}
 			}
 			if !strings.Contains(dom, `id="docs" data-state="done"`) || !strings.Contains(dom, "query neighbors(id: ID!") {
-				i := strings.Index(dom, `id="docs"`); t.Errorf("the schema panel did not load: %.400s", dom[max(i, 0):])
+				i := strings.Index(dom, `id="docs"`)
+				t.Errorf("the schema panel did not load: %.400s", dom[max(i, 0):])
 			}
 		})
 	}

@@ -342,8 +342,9 @@ func (res *resolver) queryPaths(p graphql.ResolveParams) (any, error) {
 	if err != nil || first == 0 {
 		return []any{}, err
 	}
+	parallel, _ := p.Args["parallel"].(bool)
 	out, err := paths.All(p.Context, res.r, from, to, paths.Options{
-		Filter: q.Filter, MaxDepth: q.MaxDepth, First: first, MaxExpansions: res.lim.MaxPathExpansions,
+		Filter: q.Filter, MaxDepth: q.MaxDepth, First: first, MaxExpansions: res.lim.MaxPathExpansions, Parallel: parallel,
 	})
 	if err != nil {
 		return nil, coded(err)

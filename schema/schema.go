@@ -251,6 +251,7 @@ func newSchema(r graph.Reader, cfg *config) (graphql.Schema, error) {
 					"relations": relList(),
 					"direction": arg(en.direction, graph.Both, ""),
 					"first":     arg(graphql.Int, 10, ""),
+					"parallel":  arg(graphql.Boolean, false, "list a chain of entities once per combination of the relations between its neighbours; otherwise once, through the heaviest"),
 				},
 				Resolve: res.queryPaths,
 			},

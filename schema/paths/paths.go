@@ -33,6 +33,11 @@ type Options struct {
 	First         int          // paths to return; default 10
 	FanOut        int          // relations read per node, heaviest first; default 1000
 	MaxExpansions int          // adjacency lists read in all; default 20,000
+	// Parallel lists a chain of entities once per combination of the
+	// relations joining its neighbours (A -CO_OCCURS- B and A -LOCATED_IN-
+	// B make two paths). Without it each chain is listed once, through
+	// the heaviest relation of each step.
+	Parallel bool
 }
 
 // Result holds the paths, shortest first. Within one length, paths follow
@@ -217,14 +222,16 @@ func (s *searcher) edges(ctx context.Context, u string, dir graph.Direction) ([]
 		return nil, fmt.Errorf("relations of %s: %w", u, err)
 	}
 	adj := make([]edge, 0, len(rels))
+	seen := map[string]bool{}
 	for _, rel := range rels {
 		other := rel.To
 		if rel.To == u {
 			other = rel.From
 		}
-		if other == u {
+		if other == u || (!s.opt.Parallel && seen[other]) {
 			continue
 		}
+		seen[other] = true // rels come heaviest first: the first is kept
 		adj = append(adj, edge{rel: rel, other: other})
 	}
 	s.adj[k] = adj
