@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -38,6 +39,25 @@ type ingestOptions struct {
 	date     string
 	paths    []string
 	progress bool // draw a progress bar (stderr is a terminal)
+	bulk     bool // fill an empty store with BulkLoad rather than Apply
+}
+
+// bulkLoader is a store that fills an empty store faster than Apply does
+// (badgerstore.Store). While it runs, the store is not consistent; a
+// failure leaves a store that will not open, which runIngest removes when
+// it created the store.
+type bulkLoader interface {
+	BulkLoad(ctx context.Context, gen func(yield func(*graph.Contribution) error) error) error
+}
+
+// storeEmpty reports whether st holds no document and no entity.
+func storeEmpty(ctx context.Context, st graph.Writer) bool {
+	r, ok := st.(graph.Reader)
+	if !ok {
+		return false
+	}
+	n, err := r.Stats(ctx)
+	return err == nil && n.Documents == 0 && n.Entities == 0
 }
 
 func runIngest(ctx context.Context, e *env, args []string) error {
@@ -51,10 +71,11 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	o.db, o.paths, o.progress = *db, paths, isTerminal(e.stderr)
+	o.db, o.paths, o.progress, o.bulk = *db, paths, isTerminal(e.stderr), true
 	if err := o.check(); err != nil {
 		return err
 	}
+	fresh := noStore(o.db)
 
 	// The store first: a locked or damaged store fails before the
 	// dictionaries load.
@@ -73,6 +94,13 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		err = fmt.Errorf("close store: %w", cerr)
 	}
 	if err != nil {
+		if sum.bulk && fresh {
+			// A bulk load that did not finish leaves a store that will not
+			// open; this run created it, so nothing is lost by removing it.
+			if rerr := emptyDir(o.db); rerr == nil {
+				return fmt.Errorf("%w (the new store at %s was incomplete and has been removed)", err, o.db)
+			}
+		}
 		return err
 	}
 	switch {
@@ -109,10 +137,32 @@ func (o *ingestOptions) check() error {
 	return nil
 }
 
+// noStore reports whether dir does not exist or is empty: a store created
+// by this run.
+func noStore(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return errors.Is(err, os.ErrNotExist) || err == nil && len(entries) == 0
+}
+
+// emptyDir removes what dir holds, keeping dir.
+func emptyDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ingestSummary counts what an ingest did. Entities and relations are
 // counted per document, as extracted; the store merges them across
 // documents.
 type ingestSummary struct {
+	bulk                bool // loaded into an empty store with BulkLoad
 	files, failed       int
 	chars               int64
 	entities, relations int64
@@ -214,19 +264,21 @@ func ingest(ctx context.Context, w io.Writer, st graph.Writer, x *extract.Extrac
 		bar.clear()
 		fmt.Fprintf(w, "kg ingest: %s\n", oneLine(err.Error()))
 	}
-	apply := func(r ingestResult) {
+	apply := func(r ingestResult, put func(*graph.Contribution) error) {
 		if fatal != nil || ctx.Err() != nil {
 			return // stopping: what is left is neither ingested nor failed
 		}
 		err := r.err
 		if err == nil {
-			if aerr := st.Apply(ctx, r.c); aerr != nil {
-				if !errors.Is(aerr, graph.ErrInvalid) {
-					fatal = fmt.Errorf("store %s: %w", r.path, aerr)
+			if perr := put(r.c); perr != nil {
+				// ErrInvalid: the store refused this contribution before
+				// changing anything; the others can go on.
+				if !errors.Is(perr, graph.ErrInvalid) {
+					fatal = fmt.Errorf("store %s: %w", r.path, perr)
 					cancel()
 					return
 				}
-				err = fmt.Errorf("%s: extraction produced an invalid contribution: %w", r.path, aerr)
+				err = fmt.Errorf("%s: extraction produced an invalid contribution: %w", r.path, perr)
 			}
 		}
 		if err != nil {
@@ -240,20 +292,51 @@ func ingest(ctx context.Context, w io.Writer, st graph.Writer, x *extract.Extrac
 		}
 		bar.update(&sum, time.Since(start), walked.Load(), found.Load())
 	}
-	pending := map[int]ingestResult{}
-	next := 0
-	for r := range results {
-		pending[r.seq] = r
-		for {
-			r, ok := pending[next]
-			if !ok {
-				break
+	// write drains results in walk order, passing each contribution to put.
+	// It always drains to the end, so that no worker is left blocked.
+	write := func(put func(*graph.Contribution) error) error {
+		pending := map[int]ingestResult{}
+		next := 0
+		for r := range results {
+			pending[r.seq] = r
+			for {
+				r, ok := pending[next]
+				if !ok {
+					break
+				}
+				delete(pending, next)
+				next++
+				apply(r, put)
+				<-window
 			}
-			delete(pending, next)
-			next++
-			apply(r)
-			<-window
 		}
+		return fatal
+	}
+	applyOne := func(c *graph.Contribution) error { return st.Apply(ctx, c) }
+
+	bl, ok := st.(bulkLoader)
+	if ok && o.bulk && storeEmpty(ctx, st) {
+		called := false
+		err := bl.BulkLoad(ctx, func(yield func(*graph.Contribution) error) error {
+			called = true
+			return write(yield)
+		})
+		switch {
+		case !called && errors.Is(err, graph.ErrInvalid):
+			// Not empty after all (curation records): apply one by one.
+			write(applyOne)
+		case called:
+			sum.bulk = true
+			if err != nil && fatal == nil && ctx.Err() == nil {
+				fatal = fmt.Errorf("store: %w", err)
+			}
+		case err != nil:
+			fatal = fmt.Errorf("store: %w", err)
+			cancel()
+			write(func(*graph.Contribution) error { return fatal })
+		}
+	} else {
+		write(applyOne)
 	}
 	bar.finish()
 	sum.elapsed = time.Since(start)

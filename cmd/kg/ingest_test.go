@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -365,5 +366,103 @@ func TestThousands(t *testing.T) {
 		if got := thousands(n); got != want {
 			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// failingBulkStore is the real store whose BulkLoad fails after a number
+// of documents, as a full disk would cause.
+type failingBulkStore struct {
+	*badgerstore.Store
+	ok int
+}
+
+func (f *failingBulkStore) BulkLoad(ctx context.Context, gen func(yield func(*graph.Contribution) error) error) error {
+	n := 0
+	return f.Store.BulkLoad(ctx, func(yield func(*graph.Contribution) error) error {
+		return gen(func(c *graph.Contribution) error {
+			if n++; n > f.ok {
+				return errApplyDiskFull
+			}
+			return yield(c)
+		})
+	})
+}
+
+// TestIngestBulkFailure: a failure during the bulk load of a new store is
+// returned and stops the ingest; kg ingest then removes the store it created.
+func TestIngestBulkFailure(t *testing.T) {
+	dir := t.TempDir()
+	ingestCorpus(t, dir, docShanghai, docBeijing, docArticle)
+	x, closeX, err := newExtractor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeX()
+	s, err := badgerstore.Open(filepath.Join(t.TempDir(), "db"), badgerstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var stderr bytes.Buffer
+	sum, err := ingest(context.Background(), &stderr, &failingBulkStore{Store: s, ok: 1}, x,
+		ingestOptions{workers: 2, paths: []string{dir}, bulk: true})
+	if !errors.Is(err, errApplyDiskFull) || !sum.bulk {
+		t.Fatalf("ingest = %+v, %v; want the store's error from a bulk load", sum, err)
+	}
+	if sum.files != 1 {
+		t.Errorf("summary counts %d files, want 1", sum.files)
+	}
+}
+
+// TestIngestBulkSameAsApply: filling a new store in bulk gives the same
+// graph as applying the documents one by one.
+func TestIngestBulkSameAsApply(t *testing.T) {
+	dir := t.TempDir()
+	ingestCorpus(t, dir, docShanghai, docBeijing, docArticle)
+	x, closeX, err := newExtractor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeX()
+	var dumps []string
+	for _, bulk := range []bool{true, false} {
+		s, err := badgerstore.Open(filepath.Join(t.TempDir(), "db"), badgerstore.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := ingest(context.Background(), io.Discard, s, x, ingestOptions{workers: 2, paths: []string{dir}, bulk: bulk})
+		if err != nil || sum.bulk != bulk || sum.files != 3 {
+			t.Fatalf("bulk=%v: ingest = %+v, %v", bulk, sum, err)
+		}
+		var b strings.Builder
+		if err := graph.Dump(context.Background(), s, &b); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		dumps = append(dumps, b.String())
+	}
+	if dumps[0] != dumps[1] {
+		t.Errorf("bulk load and Apply give different graphs (%d and %d bytes of dump)", len(dumps[0]), len(dumps[1]))
+	}
+}
+
+// TestIngestRemovesIncompleteNewStore: when an ingest that created the
+// store fails, the store directory is emptied (a half bulk-loaded store
+// would not open); a store that existed before is never touched.
+func TestIngestRemovesIncompleteNewStore(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "db")
+	if !noStore(db) {
+		t.Fatal("a missing directory is not reported as no store")
+	}
+	os.MkdirAll(filepath.Join(db, "sub"), 0o755)
+	os.WriteFile(filepath.Join(db, "000001.vlog"), []byte("x"), 0o644)
+	if noStore(db) {
+		t.Fatal("a directory with files is reported as no store")
+	}
+	if err := emptyDir(db); err != nil {
+		t.Fatal(err)
+	}
+	if entries, err := os.ReadDir(db); err != nil || len(entries) != 0 {
+		t.Errorf("after emptyDir: %v, %v; want an empty directory", entries, err)
 	}
 }
