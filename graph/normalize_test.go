@@ -64,10 +64,43 @@ func FuzzNormalize(f *testing.F) {
 		if again := Normalize(n); again != n {
 			t.Fatalf("not idempotent: %q -> %q -> %q", s, n, again)
 		}
+		if isNormal(s) && slowNormalize(s) != s {
+			t.Fatalf("fast path keeps %q, the full normalisation gives %q", s, slowNormalize(s))
+		}
 		for _, r := range n {
 			if r == ' ' || r == '\t' || r == '\n' || r < 0x20 || r == 0x7f {
 				t.Fatalf("Normalize(%q) = %q keeps %U", s, n, r)
 			}
 		}
 	})
+}
+
+// slowNormalize is Normalize without the fast path.
+func slowNormalize(s string) string {
+	out := normalizeOnce(s)
+	for i := 0; i < 4; i++ {
+		next := normalizeOnce(out)
+		if next == out {
+			break
+		}
+		out = next
+	}
+	return out
+}
+
+func BenchmarkNormalize(b *testing.B) {
+	for _, s := range []string{"重庆人工智能创新中心", "西部（重庆）科学城", "ＡＩ Lab"} {
+		b.Run(s, func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				Normalize(s)
+			}
+		})
+		b.Run("slow/"+s, func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				slowNormalize(s)
+			}
+		})
+	}
 }

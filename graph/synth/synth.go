@@ -186,6 +186,11 @@ func (c Config) layout() (*layout, error) {
 	return l, nil
 }
 
+func (l *layout) entity(i int) (graph.EntityType, string) {
+	t := l.typeOf(i)
+	return graph.EntityTypes[t], entityName(graph.EntityTypes[t], i-l.start[t])
+}
+
 func (l *layout) typeOf(i int) int {
 	t := 0
 	for t < 4 && i >= l.start[t+1] {
@@ -290,8 +295,9 @@ type docGen struct {
 	doc    int
 	nrel   int
 	c      graph.Contribution
-	index  map[int]bool
+	index  map[int]int // entity index -> position in c.Entities
 	text   int // running character offset
+	ids    map[int]string
 }
 
 func (g *docGen) begin(d int) {
@@ -306,26 +312,32 @@ func (g *docGen) begin(d int) {
 		Date:   docDate(cfg.Seed, d),
 	}}
 	if g.index == nil {
-		g.index = map[int]bool{}
+		g.index = map[int]int{}
 	}
 	clear(g.index)
+	if g.ids == nil {
+		g.ids = map[int]string{}
+	}
+	clear(g.ids)
 	// Every entity is mentioned by document i mod Docs, so each exists.
 	for i := d; i < cfg.Entities; i += g.l.docs {
 		g.mention(i)
 	}
 }
 
-func (g *docGen) mention(i int) {
-	if g.index[i] {
-		return
+// mention adds entity i to the document once and returns its position.
+func (g *docGen) mention(i int) int {
+	if p, ok := g.index[i]; ok {
+		return p
 	}
-	g.index[i] = true
-	t, name := g.l.cfg.Entity(i)
+	g.index[i] = len(g.c.Entities)
+	t, name := g.l.entity(i)
 	n := len([]rune(name))
 	g.c.Entities = append(g.c.Entities, graph.EntityContribution{
 		Type: t, Name: name, Spans: []graph.Span{{Start: g.text, End: g.text + n}},
 	})
 	g.text += n + 1
+	return len(g.c.Entities) - 1
 }
 
 var verbs = map[graph.RelationType]string{
@@ -340,20 +352,29 @@ func (g *docGen) relation(from, to int, rt graph.RelationType) error {
 		}
 		g.begin(g.doc + 1)
 	}
-	g.mention(from)
-	g.mention(to)
-	_, a := g.l.cfg.Entity(from)
-	_, b := g.l.cfg.Entity(to)
-	sentence := a + verbs[rt] + b + "。"
+	pf := g.mention(from)
+	pt := g.mention(to)
+	a, b := &g.c.Entities[pf], &g.c.Entities[pt]
+	sentence := a.Name + verbs[rt] + b.Name + "。"
 	n := len([]rune(sentence))
 	g.c.Relations = append(g.c.Relations, graph.RelationContribution{
-		From: g.l.cfg.EntityID(from), To: g.l.cfg.EntityID(to), Type: rt,
+		From: g.id(from, a), To: g.id(to, b), Type: rt,
 		Weight:   float64(1 + hash(g.l.cfg.Seed, 8, uint64(from), uint64(to))%3),
 		Evidence: []graph.Evidence{{Sentence: sentence, Start: g.text, End: g.text + n, Rule: "synth"}},
 	})
 	g.text += n
 	g.nrel++
 	return nil
+}
+
+// id returns an entity's ID, computed once per document.
+func (g *docGen) id(i int, e *graph.EntityContribution) string {
+	if id, ok := g.ids[i]; ok {
+		return id
+	}
+	id := e.ID()
+	g.ids[i] = id
+	return id
 }
 
 func (g *docGen) flush() error {
