@@ -296,7 +296,7 @@ type docGen struct {
 	nrel   int
 	c      graph.Contribution
 	index  map[int]int // entity index -> position in c.Entities
-	text   int // running character offset
+	text   int         // running character offset
 	ids    map[int]string
 }
 
