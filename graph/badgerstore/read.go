@@ -404,14 +404,9 @@ func (s *Store) EachEntity(ctx context.Context, fn func(*graph.Entity) error) er
 	return s.view(ctx, func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pEntity}, PrefetchValues: true, PrefetchSize: 64})
 		defer it.Close()
-		for n := 0; it.Valid() || n == 0; n++ {
-			if n == 0 {
-				it.Rewind()
-				if !it.Valid() {
-					return nil
-				}
-			}
-			if n%1024 == 0 {
+		n := 0
+		for it.Rewind(); it.Valid(); it.Next() {
+			if n++; n%1024 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
@@ -431,7 +426,6 @@ func (s *Store) EachEntity(ctx context.Context, fn func(*graph.Entity) error) er
 			if err := fn(&e); err != nil {
 				return err
 			}
-			it.Next()
 		}
 		return nil
 	})

@@ -278,7 +278,11 @@ func (s *Store) view(ctx context.Context, fn func(txn *badger.Txn) error) error 
 	s.mu.RUnlock()
 	defer s.inflight.Done()
 	defer txn.Discard()
-	return fn(txn)
+	err := fn(txn)
+	if errors.Is(err, badger.ErrDBClosed) {
+		err = graph.ErrClosed
+	}
+	return err
 }
 
 // badgerLogger adapts slog for Badger; with no logger it drops everything.
