@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"kg/graph"
-	"kg/graph/badgerstore"
 	"kg/graph/export"
 )
 
@@ -80,9 +79,9 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return usagef("%v", err)
 	}
 
-	st, err := badgerstore.Open(o.db, badgerstore.Options{ReadOnly: true})
+	st, err := openStore(ctx, o.db, true)
 	if err != nil {
-		return fmt.Errorf("open store %s: %w", o.db, err)
+		return err
 	}
 	defer st.Close()
 	if err := exportCheckTypes(ctx, st, sel); err != nil {

@@ -4,10 +4,13 @@
 // ForceDirected is Fruchterman and Reingold's force-directed placement
 // ("Graph drawing by force-directed placement", 1991) with the all-pairs
 // repulsion approximated by a Barnes-Hut quadtree (gonum's
-// spatial/barneshut), a weak gravity towards the origin so that
-// disconnected components stay in view, and attraction growing with the
-// logarithm of edge weight. One iteration costs O(n log n + m); the default
-// iteration count shrinks as graphs grow, so 10,000 nodes take seconds.
+// spatial/barneshut), a weak gravity towards the centre, and attraction
+// growing with the logarithm of edge weight. Each connected component is
+// laid out alone and the components are packed in rows, largest first, so
+// isolated nodes and small components sit beside the main one instead of
+// being pushed to a distant ring. One iteration costs O(n log n + m); the
+// default iteration count shrinks as graphs grow, so 10,000 nodes take a
+// few seconds of CPU.
 //
 // Determinism: initial positions are derived from a hash of each node's ID
 // (Initial), not from a random source, and forces are summed in a fixed

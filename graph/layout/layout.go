@@ -4,6 +4,7 @@ import (
 	"hash/fnv"
 	"math"
 	"runtime"
+	"sort"
 	"sync"
 
 	"gonum.org/v1/gonum/spatial/barneshut"
@@ -71,10 +72,169 @@ func (p *particle) Mass() float64  { return 1 }
 // ForceDirected returns positions for the nodes ids[i], joined by edges,
 // centred on the origin. Edges with an endpoint out of range and
 // self-loops are ignored.
+//
+// Each connected component is laid out by itself and the components are
+// then packed in rows, largest first: in one simulation, repulsion from the
+// big component pushes small ones and isolated nodes to a distant ring
+// that wastes the drawing.
 func ForceDirected(ids []string, edges []Edge, opt Options) []Point {
 	n := len(ids)
 	out := make([]Point, n)
-	if n <= 1 {
+	if n == 0 {
+		return out
+	}
+	scale := opt.Scale
+	if scale <= 0 {
+		scale = 40
+	}
+	springs := make([]spring, 0, len(edges))
+	for _, e := range edges {
+		if e.From < 0 || e.From >= n || e.To < 0 || e.To >= n || e.From == e.To {
+			continue
+		}
+		w := 1.0
+		if e.Weight > 1 {
+			w = 1 + math.Log(e.Weight)
+		}
+		springs = append(springs, spring{e.From, e.To, w})
+	}
+
+	comps := components(n, springs)
+	// Springs by component, with endpoints renumbered within it.
+	local := make([]int, n)
+	compOf := make([]int, n)
+	for c, nodes := range comps {
+		for i, v := range nodes {
+			local[v], compOf[v] = i, c
+		}
+	}
+	compSprings := make([][]spring, len(comps))
+	for _, s := range springs {
+		c := compOf[s.a]
+		compSprings[c] = append(compSprings[c], spring{local[s.a], local[s.b], s.w})
+	}
+
+	pos := make([]r2.Vec, n)
+	boxes := make([]box, len(comps))
+	for c, nodes := range comps {
+		cids := make([]string, len(nodes))
+		for i, v := range nodes {
+			cids[i] = ids[v]
+		}
+		pts := simulate(cids, compSprings[c], opt)
+		b := box{min: r2.Vec{X: math.Inf(1), Y: math.Inf(1)}, max: r2.Vec{X: math.Inf(-1), Y: math.Inf(-1)}}
+		for i, v := range nodes {
+			pos[v] = pts[i]
+			b.min = r2.Vec{X: math.Min(b.min.X, pts[i].X), Y: math.Min(b.min.Y, pts[i].Y)}
+			b.max = r2.Vec{X: math.Max(b.max.X, pts[i].X), Y: math.Max(b.max.Y, pts[i].Y)}
+		}
+		boxes[c] = b
+	}
+	offsets := pack(boxes)
+	for c, nodes := range comps {
+		for _, v := range nodes {
+			pos[v] = r2.Add(pos[v], offsets[c])
+		}
+	}
+
+	var cx, cy float64
+	for _, p := range pos {
+		cx += p.X
+		cy += p.Y
+	}
+	cx /= float64(n)
+	cy /= float64(n)
+	for i, p := range pos {
+		out[i] = Point{X: round3((p.X - cx) * scale), Y: round3((p.Y - cy) * scale)}
+	}
+	return out
+}
+
+type spring struct {
+	a, b int
+	w    float64
+}
+
+type box struct{ min, max r2.Vec }
+
+// components returns the connected components, each a sorted list of node
+// indexes, largest first, then by smallest node.
+func components(n int, springs []spring) [][]int {
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for _, s := range springs {
+		a, b := find(s.a), find(s.b)
+		if a != b {
+			if a < b {
+				parent[b] = a
+			} else {
+				parent[a] = b
+			}
+		}
+	}
+	byRoot := make(map[int]int)
+	var comps [][]int
+	for v := 0; v < n; v++ {
+		r := find(v)
+		c, ok := byRoot[r]
+		if !ok {
+			c = len(comps)
+			byRoot[r] = c
+			comps = append(comps, nil)
+		}
+		comps[c] = append(comps[c], v)
+	}
+	sort.SliceStable(comps, func(i, j int) bool { return len(comps[i]) > len(comps[j]) })
+	return comps
+}
+
+// pack places the boxes in rows, in order, with a gap of two ideal edge
+// lengths, the rows about as wide as the whole is tall. It returns the
+// offset to add to each box's points.
+func pack(boxes []box) []r2.Vec {
+	const gap = 2.0
+	var area, widest float64
+	for _, b := range boxes {
+		w, h := b.max.X-b.min.X+gap, b.max.Y-b.min.Y+gap
+		area += w * h
+		widest = math.Max(widest, w)
+	}
+	rowWidth := math.Max(math.Sqrt(area)*1.2, widest)
+	offsets := make([]r2.Vec, len(boxes))
+	var x, y, rowHeight float64
+	for i, b := range boxes {
+		w, h := b.max.X-b.min.X+gap, b.max.Y-b.min.Y+gap
+		if x > 0 && x+w > rowWidth {
+			x, y, rowHeight = 0, y+rowHeight, 0
+		}
+		offsets[i] = r2.Vec{X: x - b.min.X, Y: y - b.min.Y}
+		x += w
+		rowHeight = math.Max(rowHeight, h)
+	}
+	return offsets
+}
+
+// simulate runs the force-directed simulation on one connected component
+// and returns positions in units of the ideal edge length.
+func simulate(ids []string, springs []spring, opt Options) []r2.Vec {
+	n := len(ids)
+	ps := make([]particle, n)
+	out := make([]r2.Vec, n)
+	switch n {
+	case 1:
+		return out
+	case 2:
+		out[1] = r2.Vec{X: 1}
 		return out
 	}
 	iters := opt.Iterations
@@ -89,38 +249,17 @@ func ForceDirected(ids []string, edges []Edge, opt Options) []Point {
 	if gravity <= 0 {
 		gravity = 0.05
 	}
-	scale := opt.Scale
-	if scale <= 0 {
-		scale = 40
-	}
 
 	// k, the ideal edge length, is 1; nodes start spread over a disc of
 	// area about n so that the density is already about right.
 	const k = 1.0
 	radius := math.Sqrt(float64(n))
-	ps := make([]particle, n)
 	parts := make([]barneshut.Particle2, n)
 	for i, id := range ids {
 		p := Initial(id)
 		ps[i].pos = r2.Vec{X: p.X * radius, Y: p.Y * radius}
 		parts[i] = &ps[i]
 	}
-	type spring struct {
-		a, b int
-		w    float64
-	}
-	springs := make([]spring, 0, len(edges))
-	for _, e := range edges {
-		if e.From < 0 || e.From >= n || e.To < 0 || e.To >= n || e.From == e.To {
-			continue
-		}
-		w := 1.0
-		if e.Weight > 1 {
-			w = 1 + math.Log(e.Weight)
-		}
-		springs = append(springs, spring{e.From, e.To, w})
-	}
-
 	repulse := func(_, _ barneshut.Particle2, m1, m2 float64, v r2.Vec) r2.Vec {
 		d2 := v.X*v.X + v.Y*v.Y
 		if d2 < 1e-18 {
@@ -134,6 +273,9 @@ func ForceDirected(ids []string, edges []Edge, opt Options) []Point {
 	if workers > 8 {
 		workers = 8
 	}
+	if n < 512 {
+		workers = 1 // goroutines cost more than they save
+	}
 	temp0 := radius / 10
 	for it := 0; it < iters; it++ {
 		plane, err := barneshut.NewPlane(parts)
@@ -144,22 +286,26 @@ func ForceDirected(ids []string, edges []Edge, opt Options) []Point {
 		}
 		// Each node's repulsion is computed alone, so splitting the nodes
 		// among workers does not change the sums.
-		var wg sync.WaitGroup
-		chunk := (n + workers - 1) / workers
-		for lo := 0; lo < n; lo += chunk {
-			hi := min(lo+chunk, n)
-			wg.Add(1)
-			go func(lo, hi int) {
-				defer wg.Done()
-				for i := lo; i < hi; i++ {
-					f := plane.ForceOn(parts[i], theta, repulse)
-					p := ps[i].pos
-					f = r2.Sub(f, r2.Scale(gravity, p))
-					disp[i] = f
-				}
-			}(lo, hi)
+		repulsion := func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				f := plane.ForceOn(parts[i], theta, repulse)
+				disp[i] = r2.Sub(f, r2.Scale(gravity, ps[i].pos))
+			}
 		}
-		wg.Wait()
+		if workers == 1 {
+			repulsion(0, n)
+		} else {
+			var wg sync.WaitGroup
+			chunk := (n + workers - 1) / workers
+			for lo := 0; lo < n; lo += chunk {
+				wg.Add(1)
+				go func(lo, hi int) {
+					defer wg.Done()
+					repulsion(lo, hi)
+				}(lo, min(lo+chunk, n))
+			}
+			wg.Wait()
+		}
 		for _, s := range springs {
 			v := r2.Sub(ps[s.b].pos, ps[s.a].pos)
 			d := math.Hypot(v.X, v.Y)
@@ -181,16 +327,8 @@ func ForceDirected(ids []string, edges []Edge, opt Options) []Point {
 			ps[i].pos = r2.Add(ps[i].pos, r2.Scale(step/l, d))
 		}
 	}
-
-	var cx, cy float64
 	for i := range ps {
-		cx += ps[i].pos.X
-		cy += ps[i].pos.Y
-	}
-	cx /= float64(n)
-	cy /= float64(n)
-	for i := range ps {
-		out[i] = Point{X: round3((ps[i].pos.X - cx) * scale), Y: round3((ps[i].pos.Y - cy) * scale)}
+		out[i] = ps[i].pos
 	}
 	return out
 }
