@@ -340,5 +340,13 @@ func newSchema(r graph.Reader, cfg *config) (graphql.Schema, error) {
 	if err != nil {
 		return graphql.Schema{}, fmt.Errorf("schema: %w", err)
 	}
+	// graphql-go builds an enum's lookup tables on first use, without a
+	// lock; build them now, before requests run concurrently.
+	for _, t := range s.TypeMap() {
+		if e, ok := t.(*graphql.Enum); ok && len(e.Values()) > 0 {
+			e.Serialize(e.Values()[0].Value)
+			e.ParseValue(e.Values()[0].Name)
+		}
+	}
 	return s, nil
 }
