@@ -95,6 +95,25 @@ func (d *decoder) counts() map[string]int64 {
 	return m
 }
 
+// countsRange reads a counts map, keeping only its smallest and largest
+// keys (maps are encoded in key order).
+func (d *decoder) countsRange() (lo, hi string) {
+	n := d.uint()
+	if d.err != nil || n > len(d.b) {
+		d.err = errValue
+		return "", ""
+	}
+	for i := range n {
+		k := d.str()
+		d.int()
+		if i == 0 {
+			lo = k
+		}
+		hi = k
+	}
+	return lo, hi
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -155,11 +174,29 @@ func (r *entRec) encode() []byte {
 }
 
 func decodeEnt(b []byte) (*entRec, error) {
+	r, _, _, err := decodeEntDates(b, false)
+	return r, err
+}
+
+// decodeEntity decodes the public form of an entity record. It does not
+// build the record's date counts, only their first and last: hubs have
+// thousands of dates, and traversals decode one entity per node.
+func decodeEntity(id string, b []byte) (graph.Entity, error) {
+	r, first, last, err := decodeEntDates(b, true)
+	if err != nil {
+		return graph.Entity{}, err
+	}
+	e := r.entity(id)
+	e.First, e.Last = first, last
+	return e, nil
+}
+
+func decodeEntDates(b []byte, onlyRange bool) (r *entRec, first, last string, err error) {
 	if len(b) == 0 || b[0] != 1 {
-		return nil, fmt.Errorf("%w: entity record", graph.ErrCorrupt)
+		return nil, "", "", fmt.Errorf("%w: entity record", graph.ErrCorrupt)
 	}
 	d := decoder{b: b[1:]}
-	r := &entRec{Type: d.str(), Names: d.counts(), Aliases: d.counts()}
+	r = &entRec{Type: d.str(), Names: d.counts(), Aliases: d.counts()}
 	if n := d.uint(); n > 0 && n <= len(d.b) {
 		r.Curated = make([]string, n)
 		for i := range n {
@@ -173,12 +210,16 @@ func decodeEnt(b []byte) (*entRec, error) {
 			r.Attrs[k] = d.counts()
 		}
 	}
-	r.Dates = d.counts()
+	if onlyRange {
+		first, last = d.countsRange()
+	} else {
+		r.Dates = d.counts()
+	}
 	r.Mentions, r.Docs, r.Degree = d.int(), d.int(), d.int()
 	if d.err != nil || len(d.b) != 0 {
-		return nil, fmt.Errorf("%w: entity record", graph.ErrCorrupt)
+		return nil, "", "", fmt.Errorf("%w: entity record", graph.ErrCorrupt)
 	}
-	return r, nil
+	return r, first, last, nil
 }
 
 // argmax returns the key with the largest count, the smallest key on ties.

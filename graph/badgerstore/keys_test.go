@@ -112,6 +112,16 @@ func TestCodecRoundTrip(t *testing.T) {
 	if err != nil || string(got.encode()) != string(r.encode()) {
 		t.Fatalf("entity record round trip: %+v, %v", got, err)
 	}
+	e, err := decodeEntity("x", r.encode())
+	if err != nil || e.First != "2024-01-01" || e.Last != "2024-01-01" || e.Name != "a" || len(e.Aliases) != 3 {
+		t.Errorf("decodeEntity = %+v, %v", e, err)
+	}
+	r.Dates = map[string]int64{"2019-05-01": 2, "2024-01-01": 1, "2021-03-03": 4}
+	full, _ := decodeEnt(r.encode())
+	e, _ = decodeEntity("x", r.encode())
+	if want := full.entity("x"); e.First != want.First || e.Last != want.Last || e.First != "2019-05-01" || e.Last != "2024-01-01" {
+		t.Errorf("decodeEntity dates %s..%s, full decode %s..%s", e.First, e.Last, want.First, want.Last)
+	}
 	for _, bad := range [][]byte{nil, {1}, {2, 0}, append(r.encode(), 0)} {
 		if _, err := decodeEnt(bad); err == nil {
 			t.Errorf("decodeEnt(%x) accepted garbage", bad)

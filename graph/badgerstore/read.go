@@ -25,15 +25,14 @@ func getEnt(txn *badger.Txn, id string) (*graph.Entity, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rec *entRec
+	var e graph.Entity
 	if err := item.Value(func(v []byte) error {
 		var err error
-		rec, err = decodeEnt(v)
+		e, err = decodeEntity(id, v)
 		return err
 	}); err != nil {
 		return nil, fmt.Errorf("entity %s: %w", id, err)
 	}
-	e := rec.entity(id)
 	return &e, nil
 }
 
@@ -415,14 +414,13 @@ func (s *Store) EachEntity(ctx context.Context, fn func(*graph.Entity) error) er
 			if err != nil {
 				return fmt.Errorf("%w: entity key", graph.ErrCorrupt)
 			}
-			var rec *entRec
+			var e graph.Entity
 			if err := it.Item().Value(func(v []byte) error {
-				rec, err = decodeEnt(v)
+				e, err = decodeEntity(parts[0], v)
 				return err
 			}); err != nil {
 				return err
 			}
-			e := rec.entity(parts[0])
 			if err := fn(&e); err != nil {
 				return err
 			}
