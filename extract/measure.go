@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"sort"
 	"strings"
 )
 
@@ -101,8 +102,10 @@ func openingVerb(runes []rune, c span, ents []mention) string {
 	verbAdverb := ""
 	for steps := 0; i < c.end && steps < 8; steps++ {
 		moved := false
-		for _, m := range ents {
-			if m.start == i && m.end <= c.end && m.end-m.start < c.len() {
+		// ents are sorted by start: the mention starting at i, if any
+		k := sort.Search(len(ents), func(k int) bool { return ents[k].start >= i })
+		for ; k < len(ents) && ents[k].start == i; k++ {
+			if m := ents[k]; m.end <= c.end && m.end-m.start < c.len() {
 				i, moved = m.end, true
 				break
 			}
