@@ -324,6 +324,10 @@ type relRec struct {
 	Weight int64 // micro-units: sums of integers are exact and order-free
 	Docs   int64
 	Dates  map[string]int64
+
+	// first and last stand for Dates in records decoded for reading only
+	// (decodeRelRead); such records are never encoded again.
+	first, last string
 }
 
 const weightScale = 1e6
@@ -351,9 +355,28 @@ func decodeRel(b []byte) (*relRec, error) {
 	return r, nil
 }
 
+// decodeRelRead decodes a relation record for reading: the dates are
+// reduced to the first and last, without building a map.
+func decodeRelRead(b []byte) (*relRec, error) {
+	if len(b) == 0 || b[0] != 1 {
+		return nil, fmt.Errorf("%w: relation record", graph.ErrCorrupt)
+	}
+	d := decoder{b: b[1:]}
+	r := &relRec{Weight: d.int(), Docs: d.int()}
+	r.first, r.last = d.countsRange()
+	if d.err != nil || len(d.b) != 0 {
+		return nil, fmt.Errorf("%w: relation record", graph.ErrCorrupt)
+	}
+	return r, nil
+}
+
 func (r *relRec) relation(k graph.RelationKey) graph.Relation {
 	rel := graph.Relation{From: k.From, To: k.To, Type: k.Type, Weight: float64(r.Weight) / weightScale, Docs: r.Docs}
-	rel.First, rel.Last = minMax(r.Dates)
+	if r.Dates != nil {
+		rel.First, rel.Last = minMax(r.Dates)
+	} else {
+		rel.First, rel.Last = r.first, r.last
+	}
 	return rel
 }
 

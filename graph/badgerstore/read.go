@@ -461,7 +461,7 @@ func decodeOut(item *badger.Item) (graph.RelationKey, *relRec, error) {
 	}
 	var rec *relRec
 	err = item.Value(func(v []byte) error {
-		rec, err = decodeRel(v)
+		rec, err = decodeRelRead(v)
 		return err
 	})
 	return graph.RelationKey{From: parts[0], Type: graph.RelationType(parts[1]), To: parts[2]}, rec, err

@@ -70,7 +70,7 @@ func (r *reader) edges(id string, f *graph.Filter, fn func(e *edge) error) error
 				}
 				var rec *relRec
 				if err := it.Item().Value(func(v []byte) error {
-					rec, err = decodeRel(v)
+					rec, err = decodeRelRead(v)
 					return err
 				}); err != nil {
 					it.Close()
