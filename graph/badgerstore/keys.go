@@ -39,7 +39,7 @@ package badgerstore
 //	                                     scan of "n <norm>\x00"; prefix search
 //	                                     a scan of "n <text>"; substring search
 //	                                     a key-only scan of the whole table
-//	                                     (see search.go for why not n-grams).
+//	                                     (see Store.Search for why not n-grams).
 //	o <from> <rtype> <to>                out-adjacency; the value is the
 //	                                     relation record (weight, docs,
 //	                                     dates), so a traversal reads edges
