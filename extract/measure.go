@@ -134,6 +134,19 @@ func openingVerb(runes []rune, c span, ents []mention) string {
 	return verbAdverb
 }
 
+// reportsResults reports whether any clause of s reports a result: such a
+// sentence opening a paragraph makes it a report of results (加快建设…，预计
+// 全社会研发投入…增长4.9%), not a headline.
+func reportsResults(runes []rune, s sentence) bool {
+	text := string(runes[s.start:s.end])
+	for _, m := range resultMarkers {
+		if strings.Contains(text, m) {
+			return true
+		}
+	}
+	return false
+}
+
 // measureName is the text a measure is known by: its clause, cut to
 // maxMeasureLen runes.
 func measureName(runes []rune, c span) string {
@@ -220,7 +233,7 @@ func measures(runes []rune, paras []paragraph, ents []mention) (ms []measureMent
 		}
 		headC := span{first.start + first.marker, first.end}
 		headline := -1
-		if !itemMarker(runes, first) && isAction(runes, headC, ents) {
+		if !itemMarker(runes, first) && isAction(runes, headC, ents) && !reportsResults(runes, p.sents[0]) {
 			scope := []span{p.span}
 			if len(items) > 0 {
 				scope = []span{{p.start, items[0].start}}

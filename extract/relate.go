@@ -42,6 +42,14 @@ func (st *doc) isNamed(i int) bool {
 	return m.typ == graph.Platform || m.typ == graph.Institution || m.typ == graph.Field
 }
 
+// involvable reports whether a mention can be what a measure involves:
+// platforms, fields, institutions and named regions (长江经济带), not the
+// one-character place aliases of locative cues (在渝).
+func (st *doc) involvable(i int) bool {
+	m := &st.ments[i]
+	return st.isNamed(i) || (m.typ == graph.Region && m.len() > 1)
+}
+
 // coOccurs joins the entities named in one sentence, measures aside.
 func (st *doc) coOccurs() {
 	const maxPerSentence = 16 // bounds the pairs (120) of a long enumeration
@@ -356,7 +364,7 @@ func (st *doc) involves(mEnt []int) {
 			lo, hi := st.within(s)
 			for i := lo; i < hi; i++ {
 				m := &st.ments[i]
-				if st.isNamed(i) && s.contains(m.span) {
+				if st.involvable(i) && s.contains(m.span) {
 					st.link(mEnt[k], st.group[i], graph.Involves, st.evidence(m.span, "involves:"+ms.rule))
 					owned[i] = true
 				}
@@ -365,7 +373,7 @@ func (st *doc) involves(mEnt []int) {
 	}
 	for i := range st.ments {
 		m := &st.ments[i]
-		if !owned[i] && st.isNamed(i) {
+		if !owned[i] && st.involvable(i) {
 			if p := st.paragraphOf(m.start); p >= 0 && st.owner[p] >= 0 {
 				st.link(mEnt[st.owner[p]], st.group[i], graph.Involves, st.evidence(m.span, "involves:heading"))
 			}
