@@ -27,12 +27,12 @@ var (
 		培优 实行 执行 遵循 规范 严格 落地 纳入 推出 谋求 筹建 申报 争创 支撑 服务保障 助力 协调 合理 鼓励支持 大力发展 做好`)
 	adverbs = wordSet(`积极 大力 进一步 全面 着力 重点 高水平 高标准 充分 更好 深入 切实 持续 不断 继续 努力 主动 加快 协同 有序
 		稳步 系统 全链条 更多 始终 优先 率先 要 应当 应 将 须 必须 需要 亟需 也要 还要 全力 一体 支持和服务 依法 精准 同时
-		进而 并 同步 大量 大幅 大幅度 尽快 着重 重点在 全力以赴 不断 逐步 统一 科学 高质量 务实 扎实 坚定 更加 加速 尽快 抓紧 一要 二要 三要 四要 五要 也 还 再 须要 可`)
+		进而 并 同步 集中 大量 大幅 大幅度 尽快 着重 重点在 全力以赴 不断 逐步 统一 科学 高质量 务实 扎实 坚定 更加 加速 尽快 抓紧 一要 二要 三要 四要 五要 也 还 再 须要 可`)
 	subjects = wordSet(`本市 我市 全市 各区 我们 我省 全省 本省 政府 各地 各级 市 省 区 县 及其有关部门 有关部门 其有关部门 和 及 等
-		各县 市级 省级 区级`)
+		各县 市级 省级 区级 以及 会同 及其 其`)
 	resultMarkers = []string{"获批", "取得", "成功", "入选", "增选", "增至", "达到", "首位", "跃居", "翻番", "预计", "累计",
 		"增长", "下降", "已经", "挂牌成立", "建成运行", "成型", "创历史新高", "%", "已成为", "实现了", "居全国", "排名",
-		"位居", "同比", "比上年", "超过", "成效", "明显"}
+		"位居", "同比", "比上年", "超过"}
 	titleEnds = []string{"条例", "办法", "规定", "决定", "意见", "报告", "通知", "纲要", "方案", "细则"}
 )
 
@@ -84,21 +84,39 @@ func actionVerb(runes []rune, c span, ents []mention) string {
 }
 
 func openingVerb(runes []rune, c span, ents []mention) string {
+	v, at := openingVerbAt(runes, c, ents)
+	if v != "" && at >= 0 && at+len([]rune(v)) < c.end && runes[at+len([]rune(v))] == '的' {
+		return "" // 自贸试验区实施的创新举措: a noun phrase, not an action
+	}
+	return v
+}
+
+// modalWindow is how far into a clause 应当 may stand after a subject the
+// lexicon does not know (科技创新中心建设推进机构应当协调推进…).
+const modalWindow = 20
+
+func openingVerbAt(runes []rune, c span, ents []mention) (string, int) {
 	if c.len() < 4 {
-		return ""
+		return "", 0
 	}
 	text := string(runes[c.start:c.end])
 	for _, m := range resultMarkers {
 		if strings.Contains(text, m) {
-			return ""
+			return "", 0
 		}
 	}
 	for _, t := range titleEnds {
 		if strings.HasSuffix(text, t) {
-			return ""
+			return "", 0
 		}
 	}
 	i := c.start
+	for k := c.start; k < c.end-2 && k-c.start < modalWindow; k++ {
+		if runes[k] == '应' && runes[k+1] == '当' {
+			i = k + 2 // the subject ends at the modal
+			break
+		}
+	}
 	verbAdverb := ""
 	for steps := 0; i < c.end && steps < 8; steps++ {
 		moved := false
@@ -110,12 +128,19 @@ func openingVerb(runes []rune, c span, ents []mention) string {
 				break
 			}
 		}
+		if !moved && runes[i] == '在' {
+			// 本市在张江科学城集中布局…: a place phrase before the verb
+			k := sort.Search(len(ents), func(k int) bool { return ents[k].start >= i+1 })
+			if k < len(ents) && ents[k].start == i+1 && ents[k].end < c.end {
+				i, moved = ents[k].end, true
+			}
+		}
 		if !moved {
 			v := verbIndex.startingAt(runes, i, c.end)
 			a := adverbIndex.startingAt(runes, i, c.end)
 			switch {
 			case v != nil && !adverbs[string(v)] && len(v) >= len(a):
-				return string(v)
+				return string(v), i
 			case a != nil:
 				if actionVerbs[string(a)] {
 					verbAdverb = string(a)
@@ -128,10 +153,40 @@ func openingVerb(runes []rune, c span, ents []mention) string {
 		}
 	}
 	if v := verbIndex.startingAt(runes, i, c.end); v != nil {
-		return string(v)
+		return string(v), i
 	}
 	// 加快关键共性技术攻关: the word read as an adverb was the verb
-	return verbAdverb
+	return verbAdverb, -1
+}
+
+// strongSoon reports whether a strong verb follows the opening one closely
+// (支持创建…, 鼓励设立…).
+func strongSoon(runes []rune, c span) bool {
+	for i := c.start; i < c.end && i < c.start+4; i++ {
+		if w := strongIndex.startingAt(runes, i, c.end); w != nil && string(w) != "以" {
+			return true
+		}
+	}
+	return false
+}
+
+var strongIndex = newWordIndex(strongVerbs)
+
+// frames open a clause that only sets the frame of the action that follows
+// (区人民政府应当根据…规划，明确…): the next clause states the sentence's action.
+var frames = []string{"根据", "按照", "依据", "依照", "结合", "通过", "围绕", "针对", "面向", "基于", "立足", "对照"}
+
+func opensWithFrame(runes []rune, c span) bool {
+	text := string(runes[c.start:min(c.end, c.start+modalWindow+4)])
+	if i := strings.Index(text, "应当"); i >= 0 {
+		text = text[i+len("应当"):]
+	}
+	for _, f := range frames {
+		if strings.HasPrefix(text, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // reportsResults reports whether any clause of s reports a result: such a
@@ -268,7 +323,7 @@ func measures(runes []rune, paras []paragraph, ents []mention) (ms []measureMent
 				}
 				cs := span{c.start + c.marker, c.end}
 				v := actionVerb(runes, cs, ents)
-				if v == "" || (ci > 0 && !strongVerbs[v]) {
+				if v == "" || (ci > 0 && !strongVerbs[v] && !strongSoon(runes, cs) && !(sentFirst < 0 && opensWithFrame(runes, s.clauses[ci-1].span))) {
 					continue
 				}
 				parent := sentFirst
