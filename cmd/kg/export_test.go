@@ -286,6 +286,48 @@ func TestExportIngestedCorpus(t *testing.T) {
 			t.Fatalf("edge %v has an endpoint outside the export", e)
 		}
 	}
+	var ai string
+	for _, n := range g.Nodes {
+		if n.Label == "人工智能" {
+			ai = n.ID
+		}
+	}
+	if ai == "" {
+		t.Fatal("人工智能 is not in the sample corpus export")
+	}
+	// One document's slice is part of the whole; a neighbourhood contains
+	// its centre.
+	for _, tc := range []struct {
+		args []string
+		want string // an ID the slice must hold, or ""
+	}{
+		{[]string{"--doc", paths[0]}, ""},
+		{[]string{"--around", "人工智能", "--depth", "1"}, ai},
+		{[]string{"--types", "field", "--top", "5"}, ""},
+	} {
+		code, out, errs := runKG(t, append([]string{"export", "--db", db, "--format", "json", "--layout=false"}, tc.args...)...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, errs)
+		}
+		var sub nodeLink
+		if err := json.Unmarshal([]byte(out), &sub); err != nil {
+			t.Fatal(err)
+		}
+		if len(sub.Nodes) == 0 || len(sub.Nodes) >= len(g.Nodes) {
+			t.Errorf("%v: %d nodes of %d", tc.args, len(sub.Nodes), len(g.Nodes))
+		}
+		found := tc.want == ""
+		for _, n := range sub.Nodes {
+			if !ids[n.ID] {
+				t.Errorf("%v: node %s not in the whole export", tc.args, n.ID)
+			}
+			found = found || n.ID == tc.want
+		}
+		if !found {
+			t.Errorf("%v: %s missing", tc.args, tc.want)
+		}
+	}
+
 	gexf := filepath.Join(dir, "corpus.gexf")
 	if code, _, errs := runKG(t, "export", "--db", db, "--format", "gexf", "--dynamic", "-o", gexf); code != exitOK {
 		t.Fatalf("gexf: exit %d: %s", code, errs)
