@@ -370,3 +370,20 @@ func TestLayoutDeterministic(t *testing.T) {
 		t.Error("positions written for a selection above MaxLayoutNodes")
 	}
 }
+
+func TestEChartsUniqueNames(t *testing.T) {
+	sg := fixture()
+	sg.Nodes[5].Name = "北京" // the institution now shares the region's name
+	var buf bytes.Buffer
+	if err := EncodeSubgraph(&buf, ECharts, sg, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	d := decodeJSON(t, ECharts, buf.Bytes()) // fails on a repeated name
+	got := map[string]bool{}
+	for _, n := range d.nodes {
+		got[n["name"].(string)] = true
+	}
+	if !got["北京（region）"] || !got["北京（institution）"] || !got["人工智能"] {
+		t.Errorf("names %v: want 北京（region）, 北京（institution） and 人工智能 unchanged", got)
+	}
+}
