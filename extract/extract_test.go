@@ -201,3 +201,39 @@ func hasEntity(c *graph.Contribution, typ graph.EntityType, name string) bool {
 	}
 	return false
 }
+
+// FuzzExtract checks that any input extracts without error into a valid
+// contribution whose offsets lie inside the input.
+func FuzzExtract(f *testing.F) {
+	for _, s := range []string{sample, "第十三条 市人民政府应当根据规划，建设A、B、C实验室。", "在渝国家高新区\n\n一是", "等领域、、等", "（一）\n（二）", "\xff依托"} {
+		f.Add(s)
+	}
+	x, err := New(Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := x.Extract(context.Background(), graph.Document{ID: "f"}, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		n := len([]rune(s))
+		for _, e := range c.Entities {
+			for _, sp := range e.Spans {
+				if sp.Start < 0 || sp.End > n || sp.Start > sp.End {
+					t.Fatalf("span %v outside %d runes", sp, n)
+				}
+			}
+		}
+		for _, r := range c.Relations {
+			for _, ev := range r.Evidence {
+				if ev.Start < 0 || ev.End > n || ev.Start > ev.End {
+					t.Fatalf("evidence [%d,%d) outside %d runes", ev.Start, ev.End, n)
+				}
+			}
+		}
+	})
+}

@@ -167,10 +167,17 @@ func (lx *Lexicon) Match(runes []rune) []lexMatch {
 	return out
 }
 
+// safeShort are one-character place aliases that begin no common word, so
+// that 在京国家实验室 reads as 在京 + 国家实验室.
+const safeShort = "渝粤沪京鄂皖闽豫黔滇冀浙湘"
+
 // continuesWord reports whether a one-rune alias at i is the start of a
 // longer word rather than a place (在新型…: 新 is not 新疆). Only aliases
 // followed by a verb or particle count as places.
 func (lx *Lexicon) continuesWord(key []rune, i int) bool {
+	if strings.ContainsRune(safeShort, key[i]) {
+		return false
+	}
 	next := key[i+1]
 	return !strings.ContainsRune("设布落建发开注期间就工创办举召投的等和与及、，。；", next)
 }
