@@ -7,6 +7,11 @@
 #   scripts/dgraph.sh bin         print the cached binary path (fails if not built)
 #   scripts/dgraph.sh start DIR   start zero + 2 alphas with data under DIR; prints the alpha gRPC addresses
 #   scripts/dgraph.sh stop DIR    stop the cluster started in DIR
+#   scripts/dgraph.sh kill-alpha DIR I    crash alpha I (0 or 1) with SIGKILL
+#   scripts/dgraph.sh start-alpha DIR I   start it again on its data
+#
+# The restart test of graph/dgraphstore uses the last two; it finds the
+# cluster directory through KG_DGRAPH_DIR.
 #
 # Tests find the cluster through KG_DGRAPH, e.g.
 #   export KG_DGRAPH=$(scripts/dgraph.sh start /tmp/kg-dgraph)
@@ -52,6 +57,22 @@ wait_health() {
 	return 1
 }
 
+# start_alpha DIR I: start alpha I (0 or 1) of the cluster in DIR. Alpha I
+# listens on 7080+I (internal), 8080+I (HTTP) and 9080+I (gRPC). Queries
+# are cut off after 60 s, so that a runaway query on a shared machine fails
+# instead of eating its memory.
+start_alpha() {
+	local dir=$1 i=$2 bin
+	bin=$(binpath)
+	(cd "$dir" && exec "$bin" alpha --bindall=false --my=127.0.0.1:$((7080 + i)) \
+		--zero=127.0.0.1:5080 -o "$i" \
+		--security "whitelist=127.0.0.1" --telemetry "reports=false;sentry=false;" --cache "size-mb=256" \
+		--limit "query-timeout=60s;" \
+		-p "$dir/p$i" -w "$dir/w$i" --tmp "$dir/t$i" >>"$dir/alpha$i.log" 2>&1) &
+	echo $! >"$dir/alpha$i.pid"
+	wait_health "http://127.0.0.1:$((8080 + i))/health" "alpha$i" "$dir/alpha$i.log"
+}
+
 start() {
 	local dir=${1:?usage: dgraph.sh start DIR} bin
 	bin=$(binpath)
@@ -61,49 +82,54 @@ start() {
 	fi
 	mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
-	if [[ -f "$dir/pids" ]]; then
-		echo "dgraph.sh: $dir/pids exists; stop the cluster first" >&2
+	if compgen -G "$dir/*.pid" >/dev/null; then
+		echo "dgraph.sh: $dir holds a running cluster; stop it first" >&2
 		exit 1
 	fi
-	local tele='reports=false;sentry=false;'
 	(cd "$dir" && exec "$bin" zero --bindall=false --my=127.0.0.1:5080 \
-		--telemetry "$tele" -w "$dir/zw" >"$dir/zero.log" 2>&1) &
-	echo $! >>"$dir/pids"
+		--telemetry "reports=false;sentry=false;" -w "$dir/zw" >>"$dir/zero.log" 2>&1) &
+	echo $! >"$dir/zero.pid"
 	wait_health http://127.0.0.1:6080/health zero "$dir/zero.log"
-
-	local i
-	for i in 0 1; do
-		(cd "$dir" && exec "$bin" alpha --bindall=false --my=127.0.0.1:$((7080 + i)) \
-			--zero=127.0.0.1:5080 -o "$i" \
-			--security "whitelist=127.0.0.1" --telemetry "$tele" --cache "size-mb=256" \
-			-p "$dir/p$i" -w "$dir/w$i" --tmp "$dir/t$i" >"$dir/alpha$i.log" 2>&1) &
-		echo $! >>"$dir/pids"
-		# Start the alphas one after the other so that each gets its own
-		# group: zero assigns a new alpha to a group with fewer than
-		# --replicas members, and the default is one replica.
-		wait_health "http://127.0.0.1:$((8080 + i))/health" "alpha$i" "$dir/alpha$i.log"
-	done
+	# One alpha after the other so that each gets its own group: zero puts
+	# a new alpha in a group with fewer than --replicas (default 1) members.
+	start_alpha "$dir" 0
+	start_alpha "$dir" 1
 	echo "127.0.0.1:9080,127.0.0.1:9081"
 }
 
+# stop_pid FILE: stop the process in a pid file, SIGKILL after 10 s.
+stop_pid() {
+	local f=$1 pid
+	pid=$(cat "$f")
+	kill "$pid" 2>/dev/null || true
+	for _ in $(seq 1 40); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.25
+	done
+	kill -9 "$pid" 2>/dev/null || true
+	rm -f "$f"
+}
+
 stop() {
-	local dir=${1:?usage: dgraph.sh stop DIR} pid
-	if [[ ! -f "$dir/pids" ]]; then
+	local dir=${1:?usage: dgraph.sh stop DIR} f
+	if ! compgen -G "$dir/*.pid" >/dev/null; then
 		echo "dgraph.sh: no cluster recorded in $dir" >&2
 		return 0
 	fi
-	# Alphas first, then zero: reverse order of start.
-	for pid in $(tac "$dir/pids"); do
-		kill "$pid" 2>/dev/null || true
+	# Alphas first, then zero.
+	for f in "$dir"/alpha*.pid "$dir"/zero.pid; do
+		[[ -f "$f" ]] && stop_pid "$f"
 	done
-	for pid in $(tac "$dir/pids"); do
-		for _ in $(seq 1 40); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.25
-		done
-		kill -9 "$pid" 2>/dev/null || true
-	done
-	rm -f "$dir/pids"
+	return 0
+}
+
+# kill_alpha DIR I: crash alpha I (SIGKILL), as a machine failure would.
+kill_alpha() {
+	local dir=${1:?usage: dgraph.sh kill-alpha DIR I} i=${2:?alpha index} pid
+	pid=$(cat "$dir/alpha$i.pid")
+	kill -9 "$pid"
+	while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+	rm -f "$dir/alpha$i.pid"
 }
 
 case "${1:-}" in
@@ -115,8 +141,13 @@ bin)
 	;;
 start) start "${2:-}" ;;
 stop) stop "${2:-}" ;;
+kill-alpha) kill_alpha "${2:-}" "${3:-}" ;;
+start-alpha)
+	d=$(cd "${2:?usage: dgraph.sh start-alpha DIR I}" && pwd)
+	start_alpha "$d" "${3:?alpha index}"
+	;;
 *)
-	echo "usage: dgraph.sh build | bin | start DIR | stop DIR" >&2
+	echo "usage: dgraph.sh build | bin | start DIR | stop DIR | kill-alpha DIR I | start-alpha DIR I" >&2
 	exit 2
 	;;
 esac

@@ -37,6 +37,7 @@ import (
 type benchEnv struct {
 	badger *badgerstore.Store
 	dgraph *Store
+	dgbe   *Store      // the same cluster with best-effort reads
 	names  []string    // entity names to look up, in a fixed random order
 	ids    []string    // entity IDs to start traversals from
 	pairs  [][2]string // path endpoints
@@ -184,6 +185,9 @@ func buildBench(addrs []string) (*benchEnv, error) {
 	if st.Entities != dst.Entities || st.Relations != dst.Relations {
 		return nil, fmt.Errorf("loaded graphs differ: badger %+v, dgraph %+v", st, dst)
 	}
+	if env.dgbe, err = Open(ctx, addrs, Options{BestEffortReads: true}); err != nil {
+		return nil, err
+	}
 	env.counts = fmt.Sprintf("%d documents, %d entities, %d relations", st.Documents, st.Entities, st.Relations)
 
 	rng := rand.New(rand.NewPCG(9, 9))
@@ -321,7 +325,7 @@ func BenchmarkBackends(b *testing.B) {
 	backends := []struct {
 		name string
 		r    graph.Reader
-	}{{"badger", env.badger}, {"dgraph", env.dgraph}}
+	}{{"badger", env.badger}, {"dgraph", env.dgraph}, {"dgraph-besteffort", env.dgbe}}
 	queries := []struct {
 		name string
 		fn   func(r graph.Reader, i int) error

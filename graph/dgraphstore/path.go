@@ -11,16 +11,15 @@ import (
 	"kg/graph"
 )
 
-// numPaths is how many shortest paths ShortestPath asks Dgraph for. The
-// contract wants, among the shortest paths, the one whose node IDs are
-// smallest position by position; when fewer than numPaths paths of the
-// shortest length come back they are all there are and the choice is made
-// among them. Otherwise the store falls back to an exact search over the
-// nodes within that length (see exactPath).
-const numPaths = 16
-
-// ShortestPath returns a shortest path from one entity to another, found by
-// DQL's shortest over the predicates the filter allows.
+// ShortestPath returns a shortest path from one entity to another: DQL's
+// shortest (one path) gives its length L, then one more DQL request marks,
+// for each position 0..L, the nodes that lie on some shortest path, and the
+// path is walked from the start through the smallest IDs among them, which
+// is the contract's choice among equally short paths (the Badger store's).
+//
+// Asking Dgraph for k shortest paths instead would be one request, but its
+// k-shortest search explores every path up to the depth: on a graph with
+// hubs it ran for minutes and took gigabytes.
 func (s *Store) ShortestPath(ctx context.Context, from, to string, q graph.PathQuery) (*graph.Path, error) {
 	maxDepth := q.MaxDepth
 	if maxDepth == 0 {
@@ -44,87 +43,257 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, q graph.PathQ
 	return p, nil
 }
 
+// reversed is f with Out and In swapped: the filter of a walk from the end.
+func reversed(f *graph.Filter) *graph.Filter {
+	r := *f
+	switch f.Direction {
+	case graph.Out:
+		r.Direction = graph.In
+	case graph.In:
+		r.Direction = graph.Out
+	}
+	return &r
+}
+
+func (st step) back() step { return step{st.typ, !st.out} }
+
 func shortestPath(ctx context.Context, txn *dgo.Txn, from, to string, f *graph.Filter, maxDepth int, inUse []graph.RelationType) (*graph.Path, error) {
-	st := steps(f, inUse)
+	fwd := steps(f, inUse)
 	ff := facetFilter(f.MinWeight)
 	nodeFilter := ""
 	if tf := typeFilter("e.type", f.Types); tf != "" {
-		// The ends are always passable, whatever their type.
-		nodeFilter = " @filter(" + tf + " OR uid(A, B))"
+		// The ends are always passable, whatever their type. (By ID: a
+		// uid() of a variable is silently ignored in shortest's filters.)
+		nodeFilter = " @filter(" + tf + " OR eq(e.id, " + dqlList([]string{from, to}) + "))"
 	}
 	var b strings.Builder
-	b.WriteString("query q($from: string, $to: string) {\n A as var(func: eq(e.id, $from))\n B as var(func: eq(e.id, $to))\n")
-	set := "A, B"
-	if len(st) > 0 && from != to {
-		fmt.Fprintf(&b, " P as shortest(from: uid(A), to: uid(B), numpaths: %d, depth: %d) {\n", numPaths, maxDepth)
-		for _, s := range st {
+	b.WriteString("query q($from: string, $to: string) {\n F0 as var(func: eq(e.id, $from))\n T0 as var(func: eq(e.id, $to))\n")
+	b.WriteString(" ends(func: uid(F0, T0)) { e.id }\n")
+	if len(fwd) > 0 && from != to {
+		fmt.Fprintf(&b, " shortest(from: uid(F0), to: uid(T0), numpaths: 1, depth: %d) {\n", maxDepth)
+		for _, s := range fwd {
 			fmt.Fprintf(&b, "  %s%s%s\n", s.pred(), ff, nodeFilter)
 		}
-		// The var of a shortest block lists uids in path order, and uid()
-		// filters need them sorted: a root block sorts them.
-		b.WriteString(" }\n S as var(func: uid(A, B, P))\n")
-		set = "S"
+		b.WriteString(" }\n")
 	}
-	fmt.Fprintf(&b, " n(func: uid(%s)) {\n  %s\n", set, entFields)
-	for _, t := range relTypesOf(f, inUse) {
-		fmt.Fprintf(&b, "  %s @filter(uid(%s))%s%s { e.id }\n", relPred(t), set, ff, edgeFacets)
-	}
-	b.WriteString(" }\n}")
+	b.WriteString("}")
 	var r struct {
-		N    []map[string]any `json:"n"`
+		Ends []struct {
+			ID string `json:"e.id"`
+		} `json:"ends"`
 		Path []map[string]any `json:"_path_"`
 	}
-
 	if err := queryInto(ctx, txn, b.String(), map[string]string{"$from": from, "$to": to}, &r); err != nil {
 		return nil, err
 	}
-	bl, byUID, err := ballOf(r.N, inUse)
-	if err != nil {
-		return nil, err
+	found := map[string]bool{}
+	for _, e := range r.Ends {
+		found[e.ID] = true
 	}
 	for _, id := range []string{from, to} {
-		if bl.nodes[id] == nil {
+		if !found[id] {
 			return nil, fmt.Errorf("entity %s: %w", id, graph.ErrNotFound)
 		}
 	}
 	if from == to {
-		return &graph.Path{Nodes: []graph.Entity{*bl.nodes[from]}, Relations: []graph.Relation{}}, nil
-	}
-	var cands [][]string
-	L := -1
-	for _, p := range r.Path {
-		ids, ok := pathIDs(p, byUID)
-		if !ok {
-			continue
+		e, err := getEntity(ctx, txn, from)
+		if err != nil {
+			return nil, err
 		}
-		switch n := len(ids) - 1; {
-		case L < 0 || n < L:
-			L, cands = n, [][]string{ids}
-		case n == L:
-			cands = append(cands, ids)
-		}
+		return &graph.Path{Nodes: []graph.Entity{*e}, Relations: []graph.Relation{}}, nil
 	}
-	if L < 0 {
+	if len(r.Path) == 0 {
 		return nil, fmt.Errorf("no path within %d steps: %w", maxDepth, graph.ErrNotFound)
 	}
-	if len(cands) >= numPaths {
-		// There may be more shortest paths than Dgraph listed.
-		return exactPath(ctx, txn, from, to, f, L, inUse)
+	L := pathLen(r.Path[0])
+	if L < 1 || L > maxDepth {
+		return nil, fmt.Errorf("%w: shortest path of length %d", graph.ErrCorrupt, L)
 	}
-	sort.Slice(cands, func(i, j int) bool { return idsLess(cands[i], cands[j]) })
-	return bl.pathAlong(cands[0], f)
+	return smallestPath(ctx, txn, from, to, f, L, inUse)
 }
 
-func idsLess(a, b []string) bool {
-	for i := range a {
-		if i >= len(b) {
-			return false
+// pathLen counts the edges of one of DQL's _path_ answers: nested objects,
+// each holding its uid and the predicate that leads to the next.
+func pathLen(p map[string]any) int {
+	n := 0
+	for cur := p; cur != nil; n++ {
+		var next map[string]any
+		for k, v := range cur {
+			if strings.HasPrefix(k, "rel.") || strings.HasPrefix(k, "~rel.") {
+				switch x := v.(type) {
+				case map[string]any:
+					next = x
+				case []any:
+					if len(x) > 0 {
+						next, _ = x[0].(map[string]any)
+					}
+				}
+			}
 		}
-		if a[i] != b[i] {
-			return a[i] < b[i]
+		cur = next
+	}
+	return n - 1
+}
+
+// smallestPath finds, among the paths of length L (the shortest) from from
+// to to, the one whose node IDs are smallest position by position, in one
+// DQL request that meets in the middle, as a bidirectional search does:
+//
+//   - F1..Fa are the nodes within 1..a steps of from (a = ceil(L/2)) and
+//     T1..Tb those within 1..b steps back from to (b = L-a), expanding the
+//     newest layer along the allowed predicates, with the facet and type
+//     filters;
+//   - the nodes within a of from and b of to are exactly the middles of the
+//     shortest paths (no node can be closer on both sides); call them G[a];
+//   - G[k-1] is the nodes of Fk-1 with an edge into G[k], and G[k+1] the
+//     nodes of Tb-(k+1-a) with an edge from G[k]: position by position,
+//     the nodes on some shortest path.
+//
+// Each G[k] comes back with its edges into G[k+1], so the client walks from
+// from taking the smallest next ID, and picks among parallel relations the
+// heaviest, then by type, then by From.
+func smallestPath(ctx context.Context, txn *dgo.Txn, from, to string, f *graph.Filter, L int, inUse []graph.RelationType) (*graph.Path, error) {
+	fwd := steps(f, inUse)
+	bwd := steps(reversed(f), inUse)
+	ff := facetFilter(f.MinWeight)
+	nodeFilter := ""
+	if tf := typeFilter("e.type", f.Types); tf != "" {
+		nodeFilter = " @filter(" + tf + " OR eq(e.id, " + dqlList([]string{from, to}) + "))"
+	}
+	a := (L + 1) / 2
+	bb := L - a
+	if L == 1 {
+		a, bb = 0, 0 // from and to are all there is
+	}
+	var q strings.Builder
+	q.WriteString("query q($from: string, $to: string) {\n F0 as var(func: eq(e.id, $from))\n T0 as var(func: eq(e.id, $to))\n")
+	// within[side][k]: the vars whose union is the nodes within k steps.
+	expand := func(side string, st []step, layers int) [][]string {
+		within := [][]string{{side + "0"}}
+		newest := []string{side + "0"}
+		for k := 1; k <= layers; k++ {
+			fmt.Fprintf(&q, " var(func: uid(%s)) {\n", strings.Join(newest, ", "))
+			newest = nil
+			for i, s := range st {
+				v := fmt.Sprintf("%s%d_%d", side, k, i)
+				fmt.Fprintf(&q, "  %s as %s%s%s\n", v, s.pred(), ff, nodeFilter)
+				newest = append(newest, v)
+			}
+			q.WriteString(" }\n")
+			within = append(within, append(append([]string(nil), within[k-1]...), newest...))
+		}
+		return within
+	}
+	fw := expand("F", fwd, a)
+	tw := expand("T", bwd, bb)
+	g := make([]string, L+1) // the var naming G[k]
+	g[0], g[L] = "F0", "T0"
+	if L > 1 {
+		g[a] = fmt.Sprintf("G%d", a)
+		fmt.Fprintf(&q, " %s as var(func: uid(%s)) @filter(uid(%s))\n", g[a], strings.Join(fw[a], ", "), strings.Join(tw[bb], ", "))
+	}
+	// Towards from: predecessors (against the walk) within k steps.
+	for k := a - 1; k >= 1; k-- {
+		var vs []string
+		fmt.Fprintf(&q, " var(func: uid(%s)) {\n", g[k+1])
+		for i, s := range fwd {
+			v := fmt.Sprintf("P%d_%d", k, i)
+			fmt.Fprintf(&q, "  %s as %s%s @filter(uid(%s))\n", v, s.back().pred(), ff, strings.Join(fw[k], ", "))
+			vs = append(vs, v)
+		}
+		q.WriteString(" }\n")
+		g[k] = fmt.Sprintf("G%d", k)
+		fmt.Fprintf(&q, " %s as var(func: uid(%s))\n", g[k], strings.Join(vs, ", "))
+	}
+	// Towards to: successors within the remaining steps of to.
+	for k := a + 1; k <= L-1 && L > 1; k++ {
+		var vs []string
+		fmt.Fprintf(&q, " var(func: uid(%s)) {\n", g[k-1])
+		for i, s := range fwd {
+			v := fmt.Sprintf("S%d_%d", k, i)
+			fmt.Fprintf(&q, "  %s as %s%s @filter(uid(%s))\n", v, s.pred(), ff, strings.Join(tw[L-k], ", "))
+			vs = append(vs, v)
+		}
+		q.WriteString(" }\n")
+		g[k] = fmt.Sprintf("G%d", k)
+		fmt.Fprintf(&q, " %s as var(func: uid(%s))\n", g[k], strings.Join(vs, ", "))
+	}
+	for k := 0; k < L; k++ {
+		fmt.Fprintf(&q, " g%d(func: uid(%s)) {\n  %s\n", k, g[k], entFields)
+		for _, s := range fwd {
+			fmt.Fprintf(&q, "  %s @filter(uid(%s))%s%s { e.id }\n", s.pred(), g[k+1], ff, edgeFacets)
+		}
+		q.WriteString(" }\n")
+	}
+	fmt.Fprintf(&q, " g%d(func: uid(T0)) {\n  %s\n }\n}", L, entFields)
+
+	var raw map[string][]map[string]any
+	if err := queryInto(ctx, txn, q.String(), map[string]string{"$from": from, "$to": to}, &raw); err != nil {
+		return nil, err
+	}
+	layers := make([]map[string]*nodeWire, L+1)
+	for k := 0; k <= L; k++ {
+		ns, err := decodeNodes(raw[fmt.Sprintf("g%d", k)])
+		if err != nil {
+			return nil, err
+		}
+		layers[k] = map[string]*nodeWire{}
+		for i := range ns {
+			layers[k][ns[i].ID] = &ns[i]
 		}
 	}
-	return len(a) < len(b)
+	p := &graph.Path{}
+	u := from
+	for k := 0; ; k++ {
+		n := layers[k][u]
+		if n == nil {
+			return nil, fmt.Errorf("%w: path walk lost its way at %s (step %d of %d)", graph.ErrCorrupt, u, k, L)
+		}
+		e, err := n.entity()
+		if err != nil {
+			return nil, err
+		}
+		p.Nodes = append(p.Nodes, e)
+		if k == L {
+			break
+		}
+		var next string
+		var best *graph.Relation
+		preds := make([]string, 0, len(n.Edges))
+		for pred := range n.Edges {
+			preds = append(preds, pred)
+		}
+		sort.Strings(preds)
+		for _, pred := range preds {
+			t, ok := predType(pred, inUse)
+			if !ok {
+				continue
+			}
+			out := !strings.HasPrefix(pred, "~")
+			for _, x := range n.Edges[pred] {
+				if layers[k+1][x.ID] == nil {
+					continue
+				}
+				rel := graph.Relation{Type: t, Weight: x.W, Docs: x.N, First: x.F, Last: x.L}
+				if out {
+					rel.From, rel.To = u, x.ID
+				} else {
+					rel.From, rel.To = x.ID, u
+				}
+				if next == "" || x.ID < next {
+					next, best = x.ID, &rel
+				} else if x.ID == next && heavier(&rel, best) {
+					best = &rel
+				}
+			}
+		}
+		if best == nil {
+			return nil, fmt.Errorf("%w: path walk found no edge from %s (step %d of %d)", graph.ErrCorrupt, u, k, L)
+		}
+		p.Relations = append(p.Relations, *best)
+		u = next
+	}
+	return p, nil
 }
 
 // ballOf decodes nodes with their edges among themselves.
@@ -158,61 +327,6 @@ func ballOf(raw []map[string]any, inUse []graph.RelationType) (*ball, map[string
 	return bl, byUID, nil
 }
 
-// pathIDs reads one of DQL's _path_ answers: nested objects, each holding
-// its uid and the predicate that leads to the next.
-func pathIDs(p map[string]any, byUID map[string]string) ([]string, bool) {
-	var ids []string
-	for cur := p; cur != nil; {
-		uid, _ := cur["uid"].(string)
-		id, ok := byUID[uid]
-		if !ok {
-			return nil, false
-		}
-		ids = append(ids, id)
-		var next map[string]any
-		for k, v := range cur {
-			if strings.HasPrefix(k, "rel.") || strings.HasPrefix(k, "~rel.") {
-				switch x := v.(type) {
-				case map[string]any:
-					next = x
-				case []any:
-					if len(x) > 0 {
-						next, _ = x[0].(map[string]any)
-					}
-				}
-			}
-		}
-		cur = next
-	}
-	return ids, true
-}
-
-// pathAlong builds the Path through ids, choosing between parallel relations
-// the heaviest, then by type, then by From, as the Badger store does.
-func (b *ball) pathAlong(ids []string, f *graph.Filter) (*graph.Path, error) {
-	adjs := b.adjacency(f)
-	p := &graph.Path{Nodes: []graph.Entity{*b.nodes[ids[0]]}}
-	for i := 1; i < len(ids); i++ {
-		u, w := ids[i-1], ids[i]
-		var best *graph.Relation
-		for _, a := range adjs[u] {
-			if a.other != w {
-				continue
-			}
-			if best == nil || heavier(a.rel, best) {
-				best = a.rel
-			}
-		}
-		n := b.nodes[w]
-		if best == nil || n == nil {
-			return nil, fmt.Errorf("%w: path step %s to %s has no edge", graph.ErrCorrupt, u, w)
-		}
-		p.Nodes = append(p.Nodes, *n)
-		p.Relations = append(p.Relations, *best)
-	}
-	return p, nil
-}
-
 func heavier(a, b *graph.Relation) bool {
 	if a.Weight != b.Weight {
 		return a.Weight > b.Weight
@@ -221,62 +335,4 @@ func heavier(a, b *graph.Relation) bool {
 		return a.Type < b.Type
 	}
 	return a.From < b.From
-}
-
-// exactPath chooses among all shortest paths of length L when there are too
-// many for Dgraph to list: it loads the nodes within L hops of from (one DQL
-// request, as for Neighbors), computes the distances on both sides and walks
-// greedily from the start through the smallest IDs that stay on a shortest
-// path.
-func exactPath(ctx context.Context, txn *dgo.Txn, from, to string, f *graph.Filter, L int, inUse []graph.RelationType) (*graph.Path, error) {
-	g := *f
-	bl, err := loadBallThrough(ctx, txn, from, to, &g, L, inUse)
-	if err != nil {
-		return nil, err
-	}
-	adjs := bl.adjacency(f)
-	rev := *f
-	switch f.Direction {
-	case graph.Out:
-		rev.Direction = graph.In
-	case graph.In:
-		rev.Direction = graph.Out
-	}
-	radjs := bl.adjacency(&rev)
-	distB := map[string]int{to: 0}
-	front := []string{to}
-	for d := 1; d <= L && len(front) > 0; d++ {
-		var next []string
-		for _, u := range front {
-			for _, a := range radjs[u] {
-				if _, seen := distB[a.other]; !seen {
-					distB[a.other] = d
-					next = append(next, a.other)
-				}
-			}
-		}
-		front = next
-	}
-	ids := []string{from}
-	u := from
-	for pos := 1; pos <= L; pos++ {
-		bestNext := ""
-		for _, a := range adjs[u] {
-			if d, ok := distB[a.other]; ok && d == L-pos && (bestNext == "" || a.other < bestNext) {
-				bestNext = a.other
-			}
-		}
-		if bestNext == "" {
-			return nil, fmt.Errorf("%w: path reconstruction lost its way at %s", graph.ErrCorrupt, u)
-		}
-		ids = append(ids, bestNext)
-		u = bestNext
-	}
-	return bl.pathAlong(ids, f)
-}
-
-// loadBallThrough is loadBall from one seed whose type filter always lets
-// the target through.
-func loadBallThrough(ctx context.Context, txn *dgo.Txn, from, to string, f *graph.Filter, depth int, inUse []graph.RelationType) (*ball, error) {
-	return loadBallFilter(ctx, txn, []string{from}, f, depth, inUse, to)
 }

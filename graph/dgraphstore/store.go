@@ -56,6 +56,12 @@ type Options struct {
 	Logger *slog.Logger
 	// Timeout bounds each request to the cluster; 0 means two minutes.
 	Timeout time.Duration
+	// BestEffortReads lets an alpha answer reads at the latest timestamp it
+	// knows instead of asking zero for one: a round trip less per read,
+	// still one consistent snapshot, but possibly missing writes committed
+	// in the last moments (even this Store's own). For serving queries,
+	// not for read-after-write.
+	BestEffortReads bool
 }
 
 // Open connects to the Dgraph alphas at addrs (host:port of their gRPC
@@ -209,6 +215,9 @@ func (s *Store) read(ctx context.Context, fn func(ctx context.Context, txn *dgo.
 	defer cancel()
 	for attempt := 1; ; attempt++ {
 		txn := s.dg.NewReadOnlyTxn()
+		if s.opts.BestEffortReads {
+			txn = txn.BestEffort()
+		}
 		err := fn(ctx, txn)
 		txn.Discard(ctx)
 		if err == nil || !transient(err) || attempt >= 5 {

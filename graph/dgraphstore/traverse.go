@@ -166,64 +166,11 @@ func predType(pred string, inUse []graph.RelationType) (graph.RelationType, bool
 	return "", false
 }
 
-// ball is the part of the graph within some hops of the seeds that a filter
-// allows: its nodes, and every edge among them of the allowed relation
-// types and weights (in stored direction).
+// ball is a set of nodes and the edges among them that a filter allows (in
+// stored direction), as fillClosure reads them.
 type ball struct {
 	nodes map[string]*graph.Entity
 	edges []graph.Relation
-}
-
-// loadBall fetches, in one DQL request, the nodes within depth hops of the
-// seeds along the edges f allows, and the edges among them. Each hop is a
-// var block expanding the previous one along every allowed predicate (with
-// the facet filter for MinWeight and the type filter for nodes), so Dgraph
-// walks the layers next to the data; the client only orders what comes back.
-func loadBall(ctx context.Context, txn *dgo.Txn, seeds []string, f *graph.Filter, depth int, inUse []graph.RelationType) (*ball, error) {
-	return loadBallFilter(ctx, txn, seeds, f, depth, inUse, "")
-}
-
-// loadBallFilter is loadBall; pass, when not empty, is an entity the type
-// filter always lets through.
-func loadBallFilter(ctx context.Context, txn *dgo.Txn, seeds []string, f *graph.Filter, depth int, inUse []graph.RelationType, pass string) (*ball, error) {
-	st := steps(f, inUse)
-	nodeFilter := ""
-	if tf := typeFilter("e.type", f.Types); tf != "" {
-		if pass != "" {
-			tf += " OR eq(e.id, " + dql(pass) + ")"
-		}
-		nodeFilter = " @filter(" + tf + ")"
-	}
-	ff := facetFilter(f.MinWeight)
-	var b strings.Builder
-	b.WriteString("{\n L0 as var(func: eq(e.id, " + dqlList(seeds) + "))\n")
-	all := []string{"L0"}
-	prev := []string{"L0"}
-	for d := 1; d <= depth && len(st) > 0; d++ {
-		fmt.Fprintf(&b, " var(func: uid(%s)) {\n", strings.Join(prev, ", "))
-		prev = prev[:0:0]
-		for i, s := range st {
-			v := fmt.Sprintf("v%d_%d", d, i)
-			fmt.Fprintf(&b, "  %s as %s%s%s\n", v, s.pred(), ff, nodeFilter)
-			prev = append(prev, v)
-			all = append(all, v)
-		}
-		b.WriteString(" }\n")
-	}
-	set := strings.Join(all, ", ")
-	fmt.Fprintf(&b, " n(func: uid(%s)) {\n  %s\n", set, entFields)
-	for _, t := range relTypesOf(f, inUse) {
-		fmt.Fprintf(&b, "  %s @filter(uid(%s))%s%s { e.id }\n", relPred(t), set, ff, edgeFacets)
-	}
-	b.WriteString(" }\n}")
-	var r struct {
-		N []map[string]any `json:"n"`
-	}
-	if err := queryInto(ctx, txn, b.String(), nil, &r); err != nil {
-		return nil, err
-	}
-	bl, _, err := ballOf(r.N, inUse)
-	return bl, err
 }
 
 func relLess(a, b graph.RelationKey) bool {
@@ -234,107 +181,6 @@ func relLess(a, b graph.RelationKey) bool {
 		return a.Type < b.Type
 	}
 	return a.To < b.To
-}
-
-// adj is one edge seen from one endpoint.
-type adj struct {
-	other string
-	w     int64
-	rel   *graph.Relation
-}
-
-// adjacency lists, per node, the edges a traversal under f may follow from
-// it: directed edges along f.Direction, undirected ones both ways.
-func (b *ball) adjacency(f *graph.Filter) map[string][]adj {
-	m := map[string][]adj{}
-	for i := range b.edges {
-		r := &b.edges[i]
-		w := toMicro(r.Weight)
-		if r.Type.Undirected() || f.Direction != graph.In {
-			m[r.From] = append(m[r.From], adj{r.To, w, r})
-		}
-		if r.Type.Undirected() || f.Direction != graph.Out {
-			m[r.To] = append(m[r.To], adj{r.From, w, r})
-		}
-	}
-	return m
-}
-
-// expand orders the ball breadth first from the seeds as the Badger store
-// does: per layer, candidates by heaviest connecting edge, then ID, at most
-// limit nodes besides the seeds. It returns the nodes in order and whether
-// the limit cut the answer short.
-func (b *ball) expand(seeds []string, f *graph.Filter, depth, limit int) ([]*graph.Entity, bool) {
-	types := map[graph.EntityType]bool{}
-	for _, t := range f.Types {
-		types[t] = true
-	}
-	adjs := b.adjacency(f)
-	visited := map[string]bool{}
-	var nodes []*graph.Entity
-	var frontier []string
-	for _, id := range seeds {
-		if !visited[id] {
-			visited[id] = true
-			nodes = append(nodes, b.nodes[id])
-			frontier = append(frontier, id)
-		}
-	}
-	added := 0
-	for d := 1; d <= depth && len(frontier) > 0; d++ {
-		best := map[string]int64{}
-		for _, id := range frontier {
-			for _, a := range adjs[id] {
-				if visited[a.other] {
-					continue
-				}
-				if w, ok := best[a.other]; !ok || a.w > w {
-					best[a.other] = a.w
-				}
-			}
-		}
-		cands := make([]string, 0, len(best))
-		for id := range best {
-			cands = append(cands, id)
-		}
-		sort.Slice(cands, func(i, j int) bool {
-			x, y := cands[i], cands[j]
-			if best[x] != best[y] {
-				return best[x] > best[y]
-			}
-			return x < y
-		})
-		frontier = frontier[:0:0]
-		for _, id := range cands {
-			e := b.nodes[id]
-			if e == nil || (len(types) > 0 && !types[e.Type]) {
-				continue
-			}
-			if added == limit {
-				return nodes, true
-			}
-			visited[id] = true
-			nodes = append(nodes, e)
-			frontier = append(frontier, id)
-			added++
-		}
-	}
-	return nodes, false
-}
-
-// closure returns the ball's edges among nodes, in (From, Type, To) order.
-func (b *ball) closure(nodes []*graph.Entity) []graph.Relation {
-	in := make(map[string]bool, len(nodes))
-	for _, n := range nodes {
-		in[n.ID] = true
-	}
-	rels := []graph.Relation{}
-	for _, r := range b.edges {
-		if in[r.From] && in[r.To] {
-			rels = append(rels, r)
-		}
-	}
-	return rels
 }
 
 func subgraphOf(nodes []*graph.Entity, rels []graph.Relation, truncated bool) *graph.Subgraph {
@@ -360,15 +206,15 @@ func (s *Store) Neighbors(ctx context.Context, id string, q graph.NeighborQuery)
 		if err != nil {
 			return err
 		}
-		b, err := loadBall(ctx, txn, []string{id}, &q.Filter, q.Depth, inUse)
+		nodes, trunc, err := expandLayers(ctx, txn, []string{id}, &q.Filter, q.Depth, limit, inUse)
 		if err != nil {
 			return err
 		}
-		if b.nodes[id] == nil {
-			return fmt.Errorf("entity %s: %w", id, graph.ErrNotFound)
+		rels, err := fillClosure(ctx, txn, nodes, &q.Filter, inUse)
+		if err != nil {
+			return err
 		}
-		nodes, trunc := b.expand([]string{id}, &q.Filter, q.Depth, limit)
-		sg = subgraphOf(nodes, b.closure(nodes), trunc)
+		sg = subgraphOf(nodes, rels, trunc)
 		return nil
 	})
 	if err != nil {
@@ -409,17 +255,15 @@ func (s *Store) Subgraph(ctx context.Context, seeds []string, q graph.SubgraphQu
 		if err != nil {
 			return err
 		}
-		b, err := loadBall(ctx, txn, uniq, &q.Filter, q.Depth, inUse)
+		nodes, t, err := expandLayers(ctx, txn, uniq, &q.Filter, q.Depth, limit-min(len(seedSet), limit), inUse)
 		if err != nil {
 			return err
 		}
-		for _, id := range uniq {
-			if b.nodes[id] == nil {
-				return fmt.Errorf("entity %s: %w", id, graph.ErrNotFound)
-			}
+		rels, err := fillClosure(ctx, txn, nodes, &q.Filter, inUse)
+		if err != nil {
+			return err
 		}
-		nodes, t := b.expand(uniq, &q.Filter, q.Depth, limit-min(len(seedSet), limit))
-		sg = subgraphOf(nodes, b.closure(nodes), trunc || t)
+		sg = subgraphOf(nodes, rels, trunc || t)
 		return nil
 	})
 	if err != nil {
