@@ -19,12 +19,12 @@ import (
 // benchGraph is a synthetic graph of 10,000 entities and 50,000 relations
 // (power-law degrees, the store's own generator), built once per run.
 var benchGraph struct {
-	once     sync.Once
-	st       *badgerstore.Store
-	dir      string
-	mid      graph.Entity // an entity of middling degree
-	far      graph.Entity // an entity two or three relations from mid
-	err      error
+	once sync.Once
+	st   *badgerstore.Store
+	dir  string
+	mid  graph.Entity // an entity of middling degree
+	far  graph.Entity // an entity two or three relations from mid
+	err  error
 }
 
 func loadBenchGraph(b *testing.B) *badgerstore.Store {

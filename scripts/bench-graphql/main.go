@@ -180,7 +180,10 @@ func runInproc(ctx context.Context, args []string) error {
 				return err
 			}},
 		{"path", `query($a: ID!, $b: ID!) { path(from: $a, to: $b) { length nodes { id name } relations { type } } }`, map[string]any{"a": m.ID, "b": f.ID},
-			func(ctx context.Context) error { _, err := st.ShortestPath(ctx, m.ID, f.ID, graph.PathQuery{}); return err }},
+			func(ctx context.Context) error {
+				_, err := st.ShortestPath(ctx, m.ID, f.ID, graph.PathQuery{})
+				return err
+			}},
 	}
 	fmt.Println("| query | callers | store req/s | store p50 | store p99 | GraphQL req/s | GraphQL p50 | GraphQL p99 | GraphQL/store (p50) |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|")
