@@ -362,6 +362,15 @@ func (st *doc) canonicalise() {
 	}
 	keysOf := func(m *mention) []string {
 		forms := []string{m.canon, m.name, stripParens(m.name)}
+		// 重庆市政府 is 重庆市人民政府
+		if m.typ == graph.Institution {
+			switch {
+			case strings.HasSuffix(m.name, "人民政府"):
+				forms = append(forms, strings.TrimSuffix(m.name, "人民政府")+"政府")
+			case strings.HasSuffix(m.name, "政府"):
+				forms = append(forms, strings.TrimSuffix(m.name, "政府")+"人民政府")
+			}
+		}
 		if m.item != nil {
 			forms = append(forms, m.item.aliases...)
 		}

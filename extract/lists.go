@@ -233,6 +233,9 @@ func (x *Extractor) fieldItems(runes []rune, s span) []mention {
 		return nil // the lexicon matcher has it, with its own type
 	}
 	ms := x.lex.Match(item)
+	if len(ms) > 0 && ms[len(ms)-1].end == len(item) && ms[len(ms)-1].item.typ == graph.Field && emergingLead(string(item[:ms[len(ms)-1].start])) {
+		return nil // 前沿新兴氢能: the lexicon's 氢能 with generic modifiers
+	}
 	if len(ms) > 0 && ms[0].start == 0 && ms[0].item.typ == graph.Field && len(item)-ms[0].end >= 3 {
 		rest := string(item[ms[0].end:])
 		if !strings.ContainsRune("与和及", item[ms[0].end]) && !strings.HasPrefix(rest, "产业") && !strings.HasPrefix(rest, "技术") && !strings.HasPrefix(rest, "领域") {
@@ -242,6 +245,14 @@ func (x *Extractor) fieldItems(runes []rune, s span) []mention {
 	}
 	name := string(item)
 	return []mention{{span: s, typ: graph.Field, name: name, canon: name, rule: "list"}}
+}
+
+// emergingLead reports whether s only says that a field is new (前沿新兴氢能).
+func emergingLead(s string) bool {
+	for _, p := range []string{"前沿", "新兴", "未来"} {
+		s = strings.TrimPrefix(s, p)
+	}
+	return s == ""
 }
 
 // lexType returns the type of the lexicon entry that is exactly rs, "" if none.

@@ -405,7 +405,7 @@ func (x *Extractor) stopAt(runes []rune, min, i int) bool {
 		// longer word that names can hold.
 		if len(w) == 1 && i-2 >= min {
 			switch string(runes[i-2 : i]) {
-			case "国家", "专家", "大批", "整个":
+			case "国家", "专家", "大批", "整个", "高等", "中等", "初等", "同等", "对等", "平等", "所在", "现在", "存在":
 				return false
 			}
 		}
