@@ -3,8 +3,8 @@
 //
 // ForceDirected is Fruchterman and Reingold's force-directed placement
 // ("Graph drawing by force-directed placement", 1991) with the all-pairs
-// repulsion approximated by a Barnes-Hut quadtree (gonum's
-// spatial/barneshut), a weak gravity towards the centre, and attraction
+// repulsion approximated by a Barnes-Hut quadtree (quadtree.go), a weak
+// gravity towards the centre, and attraction
 // growing with the logarithm of edge weight. Each connected component is
 // laid out alone and the components are packed in rows, largest first, so
 // isolated nodes and small components sit beside the main one instead of

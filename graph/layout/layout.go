@@ -7,7 +7,6 @@ import (
 	"sort"
 	"sync"
 
-	"gonum.org/v1/gonum/spatial/barneshut"
 	"gonum.org/v1/gonum/spatial/r2"
 )
 
@@ -63,11 +62,6 @@ func iterations(n int) int {
 		return 300 - (n-1000)*150/9000
 	}
 }
-
-type particle struct{ pos r2.Vec }
-
-func (p *particle) Coord2() r2.Vec { return p.pos }
-func (p *particle) Mass() float64  { return 1 }
 
 // ForceDirected returns positions for the nodes ids[i], joined by edges,
 // centred on the origin. Edges with an endpoint out of range and
@@ -228,7 +222,6 @@ func pack(boxes []box) []r2.Vec {
 // and returns positions in units of the ideal edge length.
 func simulate(ids []string, springs []spring, opt Options) []r2.Vec {
 	n := len(ids)
-	ps := make([]particle, n)
 	out := make([]r2.Vec, n)
 	switch n {
 	case 1:
@@ -254,21 +247,12 @@ func simulate(ids []string, springs []spring, opt Options) []r2.Vec {
 	// area about n so that the density is already about right.
 	const k = 1.0
 	radius := math.Sqrt(float64(n))
-	parts := make([]barneshut.Particle2, n)
+	xs, ys := make([]float64, n), make([]float64, n)
 	for i, id := range ids {
 		p := Initial(id)
-		ps[i].pos = r2.Vec{X: p.X * radius, Y: p.Y * radius}
-		parts[i] = &ps[i]
+		xs[i], ys[i] = p.X*radius, p.Y*radius
 	}
-	repulse := func(_, _ barneshut.Particle2, m1, m2 float64, v r2.Vec) r2.Vec {
-		d2 := v.X*v.X + v.Y*v.Y
-		if d2 < 1e-18 {
-			return r2.Vec{}
-		}
-		return r2.Scale(-m1*m2*k*k/d2, v)
-	}
-
-	disp := make([]r2.Vec, n)
+	dx, dy := make([]float64, n), make([]float64, n)
 	workers := runtime.GOMAXPROCS(0)
 	if workers > 8 {
 		workers = 8
@@ -276,59 +260,59 @@ func simulate(ids []string, springs []spring, opt Options) []r2.Vec {
 	if n < 512 {
 		workers = 1 // goroutines cost more than they save
 	}
+	var tree quadtree
+	stacks := make([][]int32, workers)
 	temp0 := radius / 10
 	for it := 0; it < iters; it++ {
-		plane, err := barneshut.NewPlane(parts)
-		if err != nil {
-			// The positions have drifted beyond float precision; what we
-			// have is the best layout there is.
-			break
-		}
+		tree.build(xs, ys)
 		// Each node's repulsion is computed alone, so splitting the nodes
 		// among workers does not change the sums.
-		repulsion := func(lo, hi int) {
+		repulsion := func(w, lo, hi int) {
 			for i := lo; i < hi; i++ {
-				f := plane.ForceOn(parts[i], theta, repulse)
-				disp[i] = r2.Sub(f, r2.Scale(gravity, ps[i].pos))
+				var fx, fy float64
+				fx, fy, stacks[w] = tree.repulsion(int32(i), xs[i], ys[i], theta, k*k, stacks[w])
+				dx[i] = fx - gravity*xs[i]
+				dy[i] = fy - gravity*ys[i]
 			}
 		}
 		if workers == 1 {
-			repulsion(0, n)
+			repulsion(0, 0, n)
 		} else {
 			var wg sync.WaitGroup
 			chunk := (n + workers - 1) / workers
-			for lo := 0; lo < n; lo += chunk {
+			for w, lo := 0, 0; lo < n; w, lo = w+1, lo+chunk {
 				wg.Add(1)
-				go func(lo, hi int) {
+				go func(w, lo, hi int) {
 					defer wg.Done()
-					repulsion(lo, hi)
-				}(lo, min(lo+chunk, n))
+					repulsion(w, lo, hi)
+				}(w, lo, min(lo+chunk, n))
 			}
 			wg.Wait()
 		}
 		for _, s := range springs {
-			v := r2.Sub(ps[s.b].pos, ps[s.a].pos)
-			d := math.Hypot(v.X, v.Y)
+			vx, vy := xs[s.b]-xs[s.a], ys[s.b]-ys[s.a]
 			// Attraction d²/k along v, scaled by the weight term.
-			f := r2.Scale(s.w*d/k, v)
-			disp[s.a] = r2.Add(disp[s.a], f)
-			disp[s.b] = r2.Sub(disp[s.b], f)
+			f := s.w * math.Sqrt(vx*vx+vy*vy) / k
+			dx[s.a] += vx * f
+			dy[s.a] += vy * f
+			dx[s.b] -= vx * f
+			dy[s.b] -= vy * f
 		}
 		// Linear cooling: the largest step shrinks from a tenth of the
 		// drawing's radius to nearly nothing.
 		temp := temp0 * (1 - float64(it)/float64(iters))
-		for i := range ps {
-			d := disp[i]
-			l := math.Hypot(d.X, d.Y)
+		for i := range xs {
+			l := math.Sqrt(dx[i]*dx[i] + dy[i]*dy[i])
 			if l < 1e-12 || math.IsNaN(l) || math.IsInf(l, 0) {
 				continue
 			}
-			step := math.Min(l, temp)
-			ps[i].pos = r2.Add(ps[i].pos, r2.Scale(step/l, d))
+			step := math.Min(l, temp) / l
+			xs[i] += dx[i] * step
+			ys[i] += dy[i] * step
 		}
 	}
-	for i := range ps {
-		out[i] = ps[i].pos
+	for i := range xs {
+		out[i] = r2.Vec{X: xs[i], Y: ys[i]}
 	}
 	return out
 }
