@@ -237,3 +237,32 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+// TestExtractConcurrent runs extractions in parallel on one Extractor (run
+// with -race) and checks they agree with a sequential one.
+func TestExtractConcurrent(t *testing.T) {
+	x := newTestExtractor(t)
+	want, err := x.Extract(context.Background(), graph.Document{ID: "c"}, sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			got, err := x.Extract(context.Background(), graph.Document{ID: "c"}, sample)
+			if err == nil && !reflect.DeepEqual(got, want) {
+				err = errorString("parallel extraction differs")
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }

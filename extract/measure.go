@@ -32,7 +32,7 @@ var (
 		各县 市级 省级 区级 以及 会同 及其 其`)
 	resultMarkers = []string{"获批", "取得", "成功", "入选", "增选", "增至", "达到", "首位", "跃居", "翻番", "预计", "累计",
 		"增长", "下降", "已经", "挂牌成立", "建成运行", "成型", "创历史新高", "%", "已成为", "实现了", "居全国", "排名",
-		"位居", "同比", "比上年", "超过"}
+		"位居", "同比", "比上年"}
 	titleEnds = []string{"条例", "办法", "规定", "决定", "意见", "报告", "通知", "纲要", "方案", "细则"}
 )
 
@@ -100,6 +100,9 @@ func openingVerbAt(runes []rune, c span, ents []mention) (string, int) {
 		return "", 0
 	}
 	text := string(runes[c.start:c.end])
+	if strings.HasPrefix(text, "对") && (strings.Contains(text, "给予") || strings.Contains(text, "予以")) {
+		return "给予", -1 // 对新认定的…给予300万元补助: a commitment with its conditions first
+	}
 	for _, m := range resultMarkers {
 		if strings.Contains(text, m) {
 			return "", 0
