@@ -350,6 +350,12 @@ func (st *doc) normalize(s string) string {
 	return n
 }
 
+type keyCacheKey struct {
+	typ         graph.EntityType
+	name, canon string
+	item        *lexItem
+}
+
 // canonicalise groups mentions into entities: same type and a shared
 // normalised name or alias (西部(重庆)科学城 = 西部科学城), and the document's
 // 市委 with 中共重庆市委.
@@ -360,6 +366,8 @@ func (st *doc) canonicalise() {
 		st.ents = append(st.ents, &entityAcc{typ: m.typ, name: m.canon, forms: map[string]bool{}, lexical: m.item != nil, class: m.class()})
 		return len(st.ents) - 1
 	}
+	// names repeat: the keys of a (type, surface, canonical) are built once
+	keyCache := map[keyCacheKey][]string{}
 	keysOf := func(m *mention) []string {
 		forms := []string{m.canon, m.name, stripParens(m.name)}
 		// 重庆市政府 is 重庆市人民政府
@@ -404,7 +412,12 @@ func (st *doc) canonicalise() {
 	})
 	for _, i := range order {
 		m := &st.ments[i]
-		keys := keysOf(m)
+		ck := keyCacheKey{m.typ, m.name, m.canon, m.item}
+		keys, ok := keyCache[ck]
+		if !ok {
+			keys = keysOf(m)
+			keyCache[ck] = keys
+		}
 		g := -1
 		for _, k := range keys {
 			if o, ok := keyOwner[k]; ok {
