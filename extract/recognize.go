@@ -202,7 +202,12 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 			if utf8.RuneCountInString(mod) < 2 || isGeneric(mod) {
 				continue
 			}
-			if (suffix == "中心" || suffix == "政府" || suffix == "人民政府" || suffix == "委员会" || suffix == "人民代表大会") && !x.hasPlace(runes[start:end]) {
+			if (suffix == "政府" || suffix == "人民政府" || suffix == "委员会" || suffix == "人民代表大会") && !x.hasPlace(runes[start:end]) {
+				continue
+			}
+			// the bare head 中心 names a carrier with its place (国家超算深圳中心);
+			// 全国经济中心 is a role
+			if suffix == "中心" && !x.namesPlace(runes[start:end]) {
 				continue
 			}
 			out = append(out, mention{span: span{start, end}, typ: typ, name: name, canon: name, rule: "suffix"})
@@ -325,6 +330,16 @@ func (x *Extractor) allPlaces(rs []rune) bool {
 	if len(rs)-at == 1 {
 		_, ok := x.regions.short[rs[at]]
 		return ok
+	}
+	return false
+}
+
+// namesPlace reports whether a name holds a province, city or region name.
+func (x *Extractor) namesPlace(name []rune) bool {
+	for _, m := range x.regions.Match(name) {
+		if m.end-m.start > 1 {
+			return true
+		}
 	}
 	return false
 }
