@@ -200,6 +200,11 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 			}
 			mod := string(runes[start : end-slen])
 			if utf8.RuneCountInString(mod) < 2 || isGeneric(mod) {
+				// 概念验证和中试平台: a designation shares its head with the
+				// member before it
+				if typ == graph.Platform && x.lexType(runes[start:end]) == graph.Platform {
+					out = append(out, x.sharedHead(runes, c.start, start, suffix, true)...)
+				}
 				continue
 			}
 			if (suffix == "政府" || suffix == "人民政府" || suffix == "委员会" || suffix == "人民代表大会") && !x.hasPlace(runes[start:end]) {
@@ -212,7 +217,7 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 			}
 			out = append(out, mention{span: span{start, end}, typ: typ, name: name, canon: name, rule: "suffix"})
 			if x.lexType([]rune(name)) == "" && len(mod) <= 3*8 {
-				out = append(out, x.sharedHead(runes, c.start, start, suffix)...)
+				out = append(out, x.sharedHead(runes, c.start, start, suffix, false)...)
 			}
 		}
 	}
@@ -222,7 +227,7 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 // sharedHead composes the names of a coordination whose last member carries
 // the head for all: 金凤、嘉陵江、明月湖实验室 -> 金凤实验室, 嘉陵江实验室; 概念验证和
 // 中试平台 -> 概念验证平台. start is where the last member starts.
-func (x *Extractor) sharedHead(runes []rune, min, start int, suffix string) []mention {
+func (x *Extractor) sharedHead(runes []rune, min, start int, suffix string, lexHead bool) []mention {
 	if start-1 <= min || !strings.ContainsRune("、和及", runes[start-1]) {
 		return nil
 	}
@@ -239,7 +244,8 @@ func (x *Extractor) sharedHead(runes []rune, min, start int, suffix string) []me
 		}
 		segStart := x.leftBoundary(runes, b, end)
 		seg := runes[segStart:end]
-		if len(seg) < 2 || len(seg) > 8 || x.endsWithSuffix(seg) || isGeneric(string(seg)) || x.namesBody(seg) {
+		if len(seg) < 2 || len(seg) > 8 || x.endsWithSuffix(seg) || x.namesBody(seg) || namesBodies(seg) ||
+			(isGeneric(string(seg)) && (!lexHead || qualifierOnly(string(seg)))) {
 			break
 		}
 		name := string(seg) + head
@@ -250,6 +256,27 @@ func (x *Extractor) sharedHead(runes []rune, min, start int, suffix string) []me
 		end = b - 1
 	}
 	return out
+}
+
+// qualifierOnly reports whether s only qualifies (重点, 高水平, 一批): such a
+// member shares no head even with a designation.
+func qualifierOnly(s string) bool {
+	for _, q := range []string{"一批", "重点", "高水平", "各类", "相关", "更多", "多个", "新型", "省级", "市级", "国家级", "国家", "一流", "高端", "重大"} {
+		s = strings.ReplaceAll(s, q, "")
+	}
+	return s == ""
+}
+
+// namesBodies reports whether rs names a kind of organisation (科研院所,
+// 高校, 企业): such a member does not share a platform's head.
+func namesBodies(rs []rune) bool {
+	s := string(rs)
+	for _, w := range []string{"院所", "大学", "高校", "机构", "企业", "单位", "学院", "部门", "政府", "协会"} {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // namesBody reports whether rs holds a known platform or institution.
