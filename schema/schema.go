@@ -138,7 +138,7 @@ func newSchema(r graph.Reader, cfg *config) (graphql.Schema, error) {
 		},
 	})
 
-	pageInfo := func(name string, node graphql.Output, nodes, cursor, more, total graphql.FieldResolveFn) *graphql.Object {
+	connection := func(name string, node graphql.Output, nodes, cursor, more, total graphql.FieldResolveFn) *graphql.Object {
 		f := graphql.Fields{
 			"nodes":       {Type: listOf(node), Resolve: nodes},
 			"endCursor":   {Type: graphql.String, Description: "pass as after for the next page", Resolve: cursor},
@@ -149,8 +149,8 @@ func newSchema(r graph.Reader, cfg *config) (graphql.Schema, error) {
 		}
 		return graphql.NewObject(graphql.ObjectConfig{Name: name, Fields: f})
 	}
-	entityConnT := pageInfo("EntityConnection", entityT, res.entityConnNodes, res.entityConnCursor, res.entityConnMore, res.entityConnTotal)
-	documentConnT := pageInfo("DocumentConnection", documentT, res.documentConnNodes, res.documentConnCursor, res.documentConnMore, nil)
+	entityConnT := connection("EntityConnection", entityT, res.entityConnNodes, res.entityConnCursor, res.entityConnMore, res.entityConnTotal)
+	documentConnT := connection("DocumentConnection", documentT, res.documentConnNodes, res.documentConnCursor, res.documentConnMore, nil)
 
 	countT := func(name string, key graphql.Output) *graphql.Object {
 		return graphql.NewObject(graphql.ObjectConfig{

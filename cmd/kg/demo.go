@@ -81,7 +81,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return serveHTTP(ctx, e, *addr, h, func(u string) { printDemo(e, u) })
+	return serveHTTP(ctx, e, *addr, schema.DefaultLimits.Timeout, h, func(u string) { printDemo(e, u) })
 }
 
 // ingestSamples extracts every .txt file of corpus into the store, in name

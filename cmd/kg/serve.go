@@ -103,7 +103,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return serveHTTP(ctx, e, o.addr, h, func(url string) {
+	return serveHTTP(ctx, e, o.addr, o.timeout, h, func(url string) {
 		mut := "mutations disabled (no --token-file)"
 		if token != "" {
 			mut = "mutations enabled with the bearer token"
@@ -136,8 +136,10 @@ func readToken(e *env, path string) (string, error) {
 
 // serveHTTP serves h on addr until ctx is cancelled (SIGINT or SIGTERM),
 // then shuts down gracefully: requests in flight get ten seconds to finish.
-// ready is called with the URL once the listener is bound.
-func serveHTTP(ctx context.Context, e *env, addr string, h http.Handler, ready func(url string)) error {
+// ready is called with the URL once the listener is bound. timeout is the
+// handler's per-request limit; a client gets half a minute more to read
+// the answer before the connection is dropped.
+func serveHTTP(ctx context.Context, e *env, addr string, timeout time.Duration, h http.Handler, ready func(url string)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
@@ -146,6 +148,7 @@ func serveHTTP(ctx context.Context, e *env, addr string, h http.Handler, ready f
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       time.Minute, // a 4 MiB body on a slow link
+		WriteTimeout:      time.Minute + timeout,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(slog.NewTextHandler(io.Discard, nil), slog.LevelError),
