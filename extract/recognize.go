@@ -235,6 +235,9 @@ func (x *Extractor) sharedHead(runes []rune, min, start int, suffix string, lexH
 	if hr := []rune(suffix); len(hr) >= 4 {
 		head = string(hr[len(hr)-2:])
 	}
+	if !sharedHeads[head] {
+		return nil
+	}
 	var out []mention
 	end := start - 1
 	for end > min {
@@ -242,8 +245,14 @@ func (x *Extractor) sharedHead(runes []rune, min, start int, suffix string, lexH
 		for b > min && isWordRune(runes[b-1]) && end-b < 9 {
 			b--
 		}
+		if b > min && segStart0(runes, b) {
+			return out // 西部(重庆)科学城和…: the member is not a bare word
+		}
 		segStart := x.leftBoundary(runes, b, end)
 		seg := runes[segStart:end]
+		if verbIndex.startingAt(seg, 0, len(seg)) != nil || suffixIndex.endingAt(seg, 0, len(seg)) != nil {
+			break
+		}
 		if len(seg) < 2 || len(seg) > 8 || x.endsWithSuffix(seg) || x.namesBody(seg) || namesBodies(seg) ||
 			(isGeneric(string(seg)) && (!lexHead || qualifierOnly(string(seg)))) {
 			break
@@ -256,6 +265,18 @@ func (x *Extractor) sharedHead(runes []rune, min, start int, suffix string, lexH
 		end = b - 1
 	}
 	return out
+}
+
+// sharedHeads are the heads coordinated names share: 金凤、嘉陵江、明月湖实验室;
+// 概念验证和中试平台. Other heads (基地, 协会, 集团) join lists of unlike
+// things too often.
+var sharedHeads = map[string]bool{"实验室": true, "平台": true}
+
+// segStart0 reports whether the word scan for a member stopped at something
+// other than a list separator or a clause start: a bracket, a quote.
+func segStart0(runes []rune, b int) bool {
+	r := runes[b-1]
+	return !(r == '、' || r == '，' || r == '：' || r == '。' || r == '；' || isWordRune(r))
 }
 
 // qualifierOnly reports whether s only qualifies (重点, 高水平, 一批): such a
@@ -271,7 +292,7 @@ func qualifierOnly(s string) bool {
 // 高校, 企业): such a member does not share a platform's head.
 func namesBodies(rs []rune) bool {
 	s := string(rs)
-	for _, w := range []string{"院所", "大学", "高校", "机构", "企业", "单位", "学院", "部门", "政府", "协会"} {
+	for _, w := range []string{"院所", "大学", "高校", "机构", "企业", "单位", "学院", "部门", "政府", "协会", "联盟"} {
 		if strings.HasSuffix(s, w) {
 			return true
 		}
