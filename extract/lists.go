@@ -162,7 +162,13 @@ func (x *Extractor) lists(runes []rune, c span) []list {
 		if s.len() < 2 || s.len() > 16 || isDigitRune(runes[s.start]) {
 			return nil // not a list of names
 		}
+		if (s.start > 0 && isDigitRune(runes[s.start-1])) || verbStopIndex.startingAt(runes, s.start, s.end) != nil {
+			continue // 8.6代… cut inside a number; 防范化解…: an action, not a name
+		}
 		raw = append(raw, s)
+	}
+	if len(raw) == 0 {
+		return nil
 	}
 	// the last item may coordinate two names with 和 or 及
 	if s := raw[len(raw)-1]; s.len() >= 7 {
