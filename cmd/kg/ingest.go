@@ -421,6 +421,9 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// barThrottle is the least time between two drawings of the progress bar.
+var barThrottle = 100 * time.Millisecond
+
 // ingestBar is the progress bar on a terminal; without one, its methods do
 // nothing. Only the writer goroutine calls it.
 type ingestBar struct {
@@ -439,7 +442,7 @@ func newIngestBar(w io.Writer, show bool) *ingestBar {
 		progressbar.OptionSetItsString("files"),
 		progressbar.OptionShowIts(),
 		progressbar.OptionSetElapsedTime(true),
-		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionThrottle(barThrottle),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetWidth(20),
 	)}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"kg/extract/source"
 	"kg/graph"
@@ -464,5 +465,40 @@ func TestIngestRemovesIncompleteNewStore(t *testing.T) {
 	}
 	if entries, err := os.ReadDir(db); err != nil || len(entries) != 0 {
 		t.Errorf("after emptyDir: %v, %v; want an empty directory", entries, err)
+	}
+}
+
+// TestIngestProgress: on a terminal a progress bar is drawn (files,
+// characters, entities), and per-file errors still get a line of their own;
+// when stderr is not a terminal (every other test) nothing but the errors
+// and the summary is written.
+func TestIngestProgress(t *testing.T) {
+	dir := t.TempDir()
+	ingestCorpus(t, dir, docArticle, docShanghai)
+	os.WriteFile(filepath.Join(dir, "empty.txt"), nil, 0o644)
+	x, closeX, err := newExtractor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeX()
+	s, err := badgerstore.Open(filepath.Join(t.TempDir(), "db"), badgerstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	defer func(d time.Duration) { barThrottle = d }(barThrottle)
+	barThrottle = 0 // draw on every file
+	var out bytes.Buffer
+	if _, err := ingest(context.Background(), &out, s, x, ingestOptions{workers: 1, paths: []string{dir}, progress: true}); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{"ingest ", " chars (", " entities", "files", "\rkg ingest: " + filepath.Join(dir, "empty.txt") + ": source: no text\n", "\ringested 2 files (1 failed)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("progress output lacks %q:\n%q", want, got)
+		}
+	}
+	if isTerminal(&out) {
+		t.Error("a buffer is taken for a terminal")
 	}
 }
