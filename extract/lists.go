@@ -11,10 +11,12 @@ import (
 type list struct {
 	clause     span
 	area       span // from the first item to 等
+	class      span // the classifier after 等
 	items      []mention
 	classifier string // the words after 等
 	kind       graph.EntityType
 	domain     bool // the classifier names domains (等领域, 等方向)
+	ownClass   bool // the items are the domains of the classifier's platforms (…等专用大科学装置)
 }
 
 var (
@@ -144,7 +146,7 @@ func (x *Extractor) lists(runes []rune, c span) []list {
 	// the first item starts after the verb that opens the clause
 	first := &spans[0]
 	first.start = x.listStart(runes, first.start, first.end)
-	l := list{clause: c, area: span{first.start, deng}, classifier: classifier, kind: kind, domain: domain}
+	l := list{clause: c, area: span{first.start, deng}, class: span{deng + 1, classEnd}, classifier: classifier, kind: kind, domain: domain}
 	var raw []span
 	for _, s := range spans {
 		for s.start < s.end && (runes[s.start] == '"' || runes[s.start] == '“') {
@@ -207,6 +209,7 @@ func (x *Extractor) lists(runes []rune, c span) []list {
 		if asFields {
 			l.kind = graph.Field
 			l.domain = true
+			l.ownClass = true
 		}
 	}
 	return []list{l}

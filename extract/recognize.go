@@ -75,7 +75,7 @@ var stopWords = func() map[string]bool {
 		加速 抢先 依法 转建 培养 创办 举办 筹建 新建 建好 办好 推荐 整合 支撑 对接 携手
 		和 或 、 等 的 在 以 为 是 了 将 对 把 被 于 及其 以及 作者系 我市 本市 全市 全省 我省 本省
 		各类 一批 一个 多个 若干 更多 首个 首家 个 批 通过 会同 应当 可以 负责 牵头 参与 包括 推广
-		投入 报告 进行 提请 做好 办好 用好 建好 以上 以下 完成 运行 赋予 影响 抢占 开辟 文件 号 领域 统筹 协调 探索 增强 拓展 营造 夯实 激发 壮大 融入 引育 招引 落实 会议 会议上 明确 根据 实现 编制 研究论证 论证 加大 完善 设立 来渝 主阵地 标杆 做实 抓紧 面向 瞄准 着力 高水平 高标准 高质量 主要 有关 相关 部门 成为 作为 属于`) {
+		申建 申请 投入 报告 进行 提请 做好 办好 用好 建好 以上 以下 完成 运行 赋予 影响 抢占 开辟 文件 号 领域 统筹 协调 探索 增强 拓展 营造 夯实 激发 壮大 融入 引育 招引 落实 会议 会议上 明确 根据 实现 编制 研究论证 论证 加大 完善 设立 来渝 主阵地 标杆 做实 抓紧 面向 瞄准 着力 高水平 高标准 高质量 主要 有关 相关 部门 成为 作为 属于`) {
 		m[w] = true
 	}
 	return m
@@ -87,6 +87,9 @@ var stopIndex = newWordIndex(stopWords)
 // every other action verb of two runes or more ends the scan for a name.
 var nameVerbs = wordSet(`集成 发展 开放 共建 合作 创新 示范 引领 协同 转化 促进 规划 服务 保障 支撑 统筹 孵化 研发
 	设计 制造 检测 认证 培训 交易 转移 应用 推广 创业 融合 提质 先导`)
+
+// leadVerbIndex finds the name-holding verbs that cannot open a name.
+var leadVerbIndex = newWordIndex(wordSet(`促进 发展 推广 支撑 保障 统筹 服务 引领 协同 开放 共建 合作 融合 提质 规划 推动 加快`))
 
 var verbStopIndex = func() *wordIndex {
 	m := map[string]bool{}
@@ -192,6 +195,10 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 					break
 				}
 			}
+			// a verb that names may hold does not open one: 促进皖南…示范区
+			if w := leadVerbIndex.startingAt(runes, start, end-slen); w != nil && end-slen-start-len(w) >= 2 && !strings.ContainsRune("型式性化", runes[start+len(w)]) {
+				start += len(w)
+			}
 			name := string(runes[start:end])
 			suffix := string(runes[end-slen : end])
 			if localBodies[name] {
@@ -212,7 +219,7 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 			}
 			// the bare head 中心 names a carrier with its place (国家超算深圳中心);
 			// 全国经济中心 is a role
-			if suffix == "中心" && !x.namesPlace(runes[start:end]) {
+			if suffix == "中心" && (!x.namesPlace(runes[start:end]) || runes[end-slen-1] == '副') {
 				continue
 			}
 			out = append(out, mention{span: span{start, end}, typ: typ, name: name, canon: name, rule: "suffix"})

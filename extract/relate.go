@@ -174,7 +174,11 @@ func (st *doc) focusesOn() {
 				fields = append(fields, st.group[i])
 			}
 			if target < 0 && m.start >= last && m.end <= sent.end && m.start-last <= 40 && m.typ == graph.Platform {
-				target = i
+				// a platform classifier's items are the domains of the platforms
+				// it names itself, not of a platform further on
+				if !l.ownClass || (m.start < l.class.end && m.end > l.class.start) {
+					target = i
+				}
 			}
 		}
 		if target < 0 {
