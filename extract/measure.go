@@ -192,6 +192,18 @@ func opensWithFrame(runes []rune, c span) bool {
 	return false
 }
 
+// looksBack reports whether a sentence looks back on past work (近年来，我市
+// 大力实施…): what it says was done is no commitment.
+func looksBack(runes []rune, s sentence) bool {
+	text := string(runes[s.start:min(s.end, s.start+12)])
+	for _, m := range []string{"近年来", "五年来", "一年来", "过去一年", "过去五年", "去年", "此前", "以来"} {
+		if strings.Contains(text, m) {
+			return true
+		}
+	}
+	return false
+}
+
 // reportsResults reports whether any clause of s reports a result: such a
 // sentence opening a paragraph makes it a report of results (加快建设…，预计
 // 全社会研发投入…增长4.9%), not a headline.
@@ -291,7 +303,7 @@ func measures(runes []rune, paras []paragraph, ents []mention) (ms []measureMent
 		}
 		headC := span{first.start + first.marker, first.end}
 		headline := -1
-		if !itemMarker(runes, first) && isAction(runes, headC, ents) && !reportsResults(runes, p.sents[0]) {
+		if !itemMarker(runes, first) && isAction(runes, headC, ents) && !reportsResults(runes, p.sents[0]) && !looksBack(runes, p.sents[0]) {
 			scope := []span{p.span}
 			if len(items) > 0 {
 				scope = []span{{p.start, items[0].start}}
@@ -318,6 +330,9 @@ func measures(runes []rune, paras []paragraph, ents []mention) (ms []measureMent
 		// no items: every action clause is a measure; within a sentence the
 		// later ones are part of the first
 		for si, s := range p.sents {
+			if looksBack(runes, s) {
+				continue
+			}
 			sentFirst := -1
 			for ci, c := range s.clauses {
 				if si == 0 && ci == 0 {
