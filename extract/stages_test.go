@@ -1,0 +1,151 @@
+package extract
+
+import (
+	"reflect"
+	"testing"
+
+	"kg/graph"
+)
+
+func TestSplitter(t *testing.T) {
+	text := Repair("第二章 战略规划\n第十三条 本市建设甲，推进乙。区政府应当明确任务。\n（三）打造中心。\n").Runes
+	paras := Splitter{}.Split(text)
+	if len(paras) != 3 {
+		t.Fatalf("%d paragraphs", len(paras))
+	}
+	if !paras[0].heading || paras[0].level != 1 {
+		t.Errorf("chapter heading not detected: %+v", paras[0])
+	}
+	if paras[1].level != 3 || len(paras[1].sents) != 2 || len(paras[1].sents[0].clauses) != 2 {
+		t.Errorf("article: %+v", paras[1])
+	}
+	if c := paras[1].sents[0].clauses[0]; c.marker != len([]rune("第十三条")) {
+		t.Errorf("article marker length %d", c.marker)
+	}
+	if !paras[2].heading || paras[2].level != 2 {
+		t.Errorf("numbered heading: %+v", paras[2])
+	}
+}
+
+func TestMarkerLen(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{
+		{"一是推进", 2}, {"十二要加强", 3}, {"(三)打造", 3}, {"（十）打造", 3}, {"四、发展", 2},
+		{"第二十一条 编制", 5}, {"统一是", 0}, {"推进", 0}, {"第二章", 0},
+	} {
+		if got := markerLen([]rune(tc.in)); got != tc.want {
+			t.Errorf("markerLen(%q) = %d, want %d", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestLexiconMatch(t *testing.T) {
+	lx := NewLexicon([]LexEntry{
+		{Type: "region", Name: "重庆", Aliases: []string{"重庆市", "渝"}, Tags: []string{"municipality"}},
+		{Type: "field", Name: "人工智能", Aliases: []string{"AI"}},
+		{Type: "field", Name: "智能", Aliases: nil},
+		{Type: "platform", Name: "国家重点实验室", Tags: []string{"class"}},
+	})
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"重庆市发展人工智能", []string{"重庆", "人工智能"}},
+		{"来渝设立国家重点实验室", []string{"重庆", "国家重点实验室"}},
+		{"渝中区", nil},     // a one-rune alias needs a locative before it
+		{"发展ai和智能", []string{"人工智能", "智能"}},
+	} {
+		var got []string
+		for _, m := range lx.Match([]rune(tc.in)) {
+			got = append(got, m.item.name)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Match(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestIsAction(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"加快关键共性技术攻关", true},
+		{"市人民政府应当编制建设规划", true},
+		{"本市在张江科学城集中布局设施", false}, // no mention of 张江科学城 in this test: 在 is not skipped
+		{"预计全社会研发投入增长4.9%", false},
+		{"以飨读者", false},
+		{"以怀柔科学城为集中承载地", true},
+		{"自贸试验区实施的创新举措", false},
+		{"北京国际科技创新中心建设条例", false},
+		{"对新认定的孵化器给予300万元补助", true},
+		{"科技是国家强盛之基", false},
+	} {
+		rs := []rune(tc.in)
+		if got := isAction(rs, span{0, len(rs)}, nil); got != tc.want {
+			t.Errorf("isAction(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestLists(t *testing.T) {
+	x := newTestExtractor(t)
+	for _, tc := range []struct {
+		in     string
+		kind   graph.EntityType
+		domain bool
+		names  []string
+	}{
+		{"重点突破先进感知与测量、高精度运动控制等一批关键共性技术", graph.Field, false, []string{"先进感知与测量", "高精度运动控制"}},
+		{"积极创建智能感知与认知计算、长江上游健康与绿色农业等一批国家重点实验室", graph.Platform, false,
+			[]string{"智能感知与认知计算国家重点实验室", "长江上游健康与绿色农业国家重点实验室"}},
+		{"围绕智能汽车、轻金属材料等领域", graph.Field, true, nil}, // lexicon items: found by the matcher
+		{"整合高校、科研机构等创新资源", "", false, nil},
+	} {
+		rs := []rune(tc.in)
+		ls := x.lists(rs, span{0, len(rs)})
+		if tc.kind == "" {
+			if len(ls) != 0 {
+				t.Errorf("%s: unexpected list %+v", tc.in, ls)
+			}
+			continue
+		}
+		if len(ls) != 1 {
+			t.Fatalf("%s: %d lists", tc.in, len(ls))
+		}
+		l := ls[0]
+		var names []string
+		for _, m := range l.items {
+			names = append(names, m.name)
+		}
+		if l.kind != tc.kind || l.domain != tc.domain || !reflect.DeepEqual(names, tc.names) {
+			t.Errorf("%s: kind %s domain %v items %v", tc.in, l.kind, l.domain, names)
+		}
+	}
+}
+
+func TestSuffixNames(t *testing.T) {
+	x := newTestExtractor(t)
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"依托中科院重庆学院、重庆大学", []string{"中科院重庆学院", "重庆大学"}},
+		{"28家全国重点实验室完成优化重组", nil}, // the lexicon has 全国重点实验室; the count is cut
+		{"持续支持金凤、嘉陵江、明月湖实验室发展", []string{"明月湖实验室", "嘉陵江实验室", "金凤实验室"}},
+		{"打造全国经济中心", nil},
+		{"建成国家超算深圳中心二期", []string{"国家超算深圳中心"}},
+		{"统筹协调与国家重点实验室的关系", nil},
+	} {
+		rs := []rune(tc.in)
+		var got []string
+		for _, m := range x.suffixNames(rs, []span{{0, len(rs)}}) {
+			got = append(got, m.name)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("suffixNames(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
