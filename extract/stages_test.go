@@ -54,7 +54,7 @@ func TestLexiconMatch(t *testing.T) {
 	}{
 		{"重庆市发展人工智能", []string{"重庆", "人工智能"}},
 		{"来渝设立国家重点实验室", []string{"重庆", "国家重点实验室"}},
-		{"渝中区", nil},     // a one-rune alias needs a locative before it
+		{"渝中区", nil}, // a one-rune alias needs a locative before it
 		{"发展ai和智能", []string{"人工智能", "智能"}},
 	} {
 		var got []string
