@@ -205,8 +205,8 @@ func (s *Store) check() error {
 }
 
 // read runs fn in one read-only transaction, so every query of a call sees
-// one snapshot of the graph. A transient failure is retried a few times in
-// a fresh transaction.
+// one snapshot of the graph. A transient failure is retried in a fresh
+// transaction, for about five seconds in all.
 func (s *Store) read(ctx context.Context, fn func(ctx context.Context, txn *dgo.Txn) error) error {
 	if err := s.check(); err != nil {
 		return err
@@ -220,7 +220,7 @@ func (s *Store) read(ctx context.Context, fn func(ctx context.Context, txn *dgo.
 		}
 		err := fn(ctx, txn)
 		txn.Discard(ctx)
-		if err == nil || !transient(err) || attempt >= 5 {
+		if err == nil || !transient(err) || attempt >= 8 {
 			return err
 		}
 		if err := backoff(ctx, 4*attempt); err != nil {
