@@ -166,19 +166,35 @@ func (st *doc) recognize(clauses []span) {
 			st.lists = append(st.lists, l)
 		}
 	}
-	prio := map[string]int{"lexicon": 0, "compose": 1, "list": 2, "suffix": 3}
-	sort.SliceStable(cands, func(i, j int) bool {
-		a, b := cands[i], cands[j]
+	prio := func(rule string) int {
+		switch rule {
+		case "lexicon":
+			return 0
+		case "compose":
+			return 1
+		case "list":
+			return 2
+		}
+		return 3
+	}
+	// sort indexes, not the large mention values
+	order := make([]int, len(cands))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := &cands[order[i]], &cands[order[j]]
 		if a.len() != b.len() {
 			return a.len() > b.len()
 		}
-		if prio[a.rule] != prio[b.rule] {
-			return prio[a.rule] < prio[b.rule]
+		if pa, pb := prio(a.rule), prio(b.rule); pa != pb {
+			return pa < pb
 		}
 		return a.start < b.start
 	})
 	used := make([]bool, len(st.runes))
-	for _, m := range cands {
+	for _, k := range order {
+		m := cands[k]
 		free := true
 		for i := m.start; i < m.end; i++ {
 			if used[i] {

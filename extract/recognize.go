@@ -327,7 +327,12 @@ const snapWindow = 4
 // itself a stop word or verb is left out instead. Without a segmenter start
 // is kept.
 func (x *Extractor) snap(runes []rune, min, start, headStart int) int {
-	if x.seg == nil || start >= headStart {
+	if x.seg == nil || start >= headStart || start == min || !isHan(runes[start-1]) {
+		return start
+	}
+	// only a one-rune stop word can be the head of a longer word (在|线);
+	// the segmenter is not asked about the others
+	if w := stopIndex.endingAt(runes, min, start); w == nil || len(w) != 1 {
 		return start
 	}
 	from := max(min, start-snapWindow)
