@@ -47,3 +47,38 @@ func TestEvalUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalPairs scores one hand-made gold file against a short text through
+// a real store: one entity found, one missed, one false positive.
+func TestEvalPairs(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "doc.txt")
+	if err := os.WriteFile(text, []byte("加快建设重庆大学和西南大学。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gold := filepath.Join(dir, "doc")
+	ents := "type\tname\taliases\trequired\ninstitution\t重庆大学\t\t1\ninstitution\t北京大学\t\t1\nregion\t重庆\t\t1\n"
+	if err := os.WriteFile(gold+".entities.tsv", []byte(ents), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"eval", "--json", "--verbose", "--gold", gold, text},
+		strings.NewReader(""), &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var out struct {
+		Entities map[string]struct{ TP, FP, FN int } `json:"entities"`
+		Misses   []struct{ Text string }             `json:"misses"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+		t.Fatalf("%v\n%s", err, stdout.String())
+	}
+	inst := out.Entities["institution"]
+	if inst.TP != 1 || inst.FN != 1 || inst.FP != 1 {
+		t.Errorf("institution scores %+v, want 1 TP (重庆大学), 1 FN (北京大学), 1 FP (西南大学)", inst)
+	}
+	if len(out.Misses) == 0 || out.Misses[0].Text != "北京大学" {
+		t.Errorf("misses %+v", out.Misses)
+	}
+}
