@@ -161,8 +161,11 @@ func (x *Extractor) lists(runes []rune, c span) []list {
 				break
 			}
 		}
-		if s.len() < 2 || s.len() > 16 || isDigitRune(runes[s.start]) {
+		if s.len() < 2 || s.len() > 16 {
 			return nil // not a list of names
+		}
+		if isDigitRune(runes[s.start]) && !(s.start+1 < s.end && isASCIIWord(runes[s.start+1]) && !isDigitRune(runes[s.start+1])) {
+			continue // a count (3个…), not a name; 5G is one
 		}
 		if (s.start > 0 && isDigitRune(runes[s.start-1])) || verbStopIndex.startingAt(runes, s.start, s.end) != nil {
 			continue // 8.6代… cut inside a number; 防范化解…: an action, not a name
