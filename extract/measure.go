@@ -24,7 +24,8 @@ var (
 		制定 规划 部署 保障 促进 创建 组建 落实 扩大 吸引 用好 搭建 引进 抓紧 把 以 围绕 聚焦 瞄准 探索 营造 提高 增强
 		统筹 整合 融入 招引 培养 建成 设立 牵头 承担 实现 明确 引领 谋划 加速 抢先 巩固 拓展 激发 释放 夯实 力争
 		提供 推行 推广 开放 共建 参与 对接 集成 汇聚 提质 壮大 设置 给予 补助 奖励 资助 认定 落户 建好 办好 引育
-		培优 实行 执行 遵循 规范 严格 落地 纳入 推出 谋求 筹建 申报 争创 支撑 服务保障 助力 协调 合理 鼓励支持 大力发展 做好`)
+		培优 实行 执行 遵循 规范 严格 落地 纳入 推出 谋求 筹建 申报 争创 支撑 服务保障 助力 协调 合理 鼓励支持 大力发展 做好
+		整治 抓好 紧盯 挖掘 延伸 深耕 抢抓 用活 盘活 做精 做特 做深 强链 补链 延链 聚力 突出抓好 统筹推进 持续推进`)
 	adverbs = wordSet(`积极 大力 进一步 全面 着力 重点 高水平 高标准 充分 更好 深入 切实 持续 不断 继续 努力 主动 加快 协同 有序
 		稳步 系统 全链条 更多 始终 优先 率先 要 应当 应 将 须 必须 需要 亟需 也要 还要 全力 一体 支持和服务 依法 精准 同时
 		进而 并 同步 集中 聚力 奋力 倾力 加力 合力 协力 着重 大量 大幅 大幅度 尽快 着重 重点在 全力以赴 不断 逐步 统一 科学 高质量 务实 扎实 坚定 更加 加速 尽快 抓紧 一要 二要 三要 四要 五要 也 还 再 须要 可`)
@@ -329,8 +330,9 @@ func measures(runes []rune, paras []paragraph, ents []mention) (ms []measureMent
 		}
 		// no items: every action clause is a measure; within a sentence the
 		// later ones are part of the first
+		back := looksBack(runes, p.sents[0]) // 五年来，…: the whole paragraph reviews the past
 		for si, s := range p.sents {
-			if looksBack(runes, s) {
+			if back || looksBack(runes, s) {
 				continue
 			}
 			sentFirst := -1
