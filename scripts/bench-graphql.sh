@@ -67,6 +67,10 @@ serve() {
 
 stop() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
 
+CLK_TCK=$(getconf CLK_TCK)
+# server_ticks: user+system CPU time of the kg serve process, in clock ticks.
+server_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+
 # bench NAME QUERY VARS_JSON: one wrk run per connection count, one table row each.
 bench() {
 	local name=$1 body
@@ -78,14 +82,20 @@ bench() {
 	fi
 	for c in 1 32; do
 		local t=$(( c < 2 ? 1 : 2 ))
-		local out
+		local out cpu0 cpu1
+		cpu0=$(server_ticks)
 		out=$(KG_BODY=$body wrk -t"$t" -c"$c" -d"$DURATION" --latency -s "$WORK/post.lua" "$URL")
-		local rps p50 p99 bad
+		cpu1=$(server_ticks)
+		local rps p50 p99 bad n cpu
 		rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
 		p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
 		p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
 		bad=$(awk '$1 == "BAD" {print $2}' <<<"$out")
-		echo "| $name | $c | $rps | ${p50}ms | ${p99}ms | $bad |"
+		n=$(awk '/requests in/ {print $1}' <<<"$out")
+		# CPU time the server spent per request: unlike req/s, it hardly
+		# depends on what else runs on the machine.
+		cpu=$(awk -v d=$((cpu1 - cpu0)) -v n="$n" -v hz="$CLK_TCK" 'BEGIN { printf "%.3f", d * 1000 / hz / n }')
+		echo "| $name | $c | $rps | ${p50}ms | ${p99}ms | ${cpu}ms | $bad |"
 	done
 }
 
@@ -95,11 +105,12 @@ header() {
 	echo
 	echo "HTTP (wrk, $DURATION per row, kg serve on 127.0.0.1):"
 	echo
-	echo "| query | connections | req/s | p50 | p99 | bad answers |"
-	echo "|---|---|---|---|---|---|"
+	echo "| query | connections | req/s | p50 | p99 | server CPU per request | bad answers |"
+	echo "|---|---|---|---|---|---|---|"
 }
 
 NEIGHBORS='query($id: ID!, $d: Int) { neighbors(id: $id, depth: $d, first: 50) { nodes { id name type } relations { type weight from { id } to { id } } } }'
+NEIGHBORS_JSON='query($id: ID!, $d: Int) { neighbors(id: $id, depth: $d, first: 50) { asJSON } }'
 ENTITY='query($n: String!) { entity(name: $n) { id name type mentionCount degree } }'
 PATHQUERY='query($a: ID!, $b: ID!) { path(from: $a, to: $b) { length nodes { id name } relations { type } } }'
 
@@ -114,6 +125,7 @@ run_graph() { # TITLE DB MID_ID MID_NAME FAR_ID
 	bench 'entity(name:)' "$ENTITY" "{\"n\": $(json_str "$midname")}"
 	bench 'neighbors(depth:1, first:50)' "$NEIGHBORS" "{\"id\": $jmid, \"d\": 1}"
 	bench 'neighbors(depth:2, first:50)' "$NEIGHBORS" "{\"id\": $jmid, \"d\": 2}"
+	bench 'neighbors(depth:1, first:50) { asJSON }' "$NEIGHBORS_JSON" "{\"id\": $jmid, \"d\": 1}"
 	bench 'path' "$PATHQUERY" "{\"a\": $jmid, \"b\": $jfar}"
 	stop
 	echo

@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 
 	"kg/graph"
@@ -185,8 +186,8 @@ func runInproc(ctx context.Context, args []string) error {
 				return err
 			}},
 	}
-	fmt.Println("| query | callers | store req/s | store p50 | store p99 | GraphQL req/s | GraphQL p50 | GraphQL p99 | GraphQL/store (p50) |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("| query | callers | store req/s | store p50 | store p99 | store CPU/op | GraphQL req/s | GraphQL p50 | GraphQL p99 | GraphQL CPU/op | GraphQL/store CPU |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, q := range queries {
 		for _, conc := range []int{1, 32} {
 			s := measure(ctx, conc, *dur, q.store)
@@ -201,8 +202,8 @@ func runInproc(ctx context.Context, args []string) error {
 			if s.err != nil || g.err != nil {
 				return fmt.Errorf("%s: %v %v", q.name, s.err, g.err)
 			}
-			fmt.Printf("| %s | %d | %.0f | %s | %s | %.0f | %s | %s | %.2f |\n", q.name, conc,
-				s.rps, ms(s.p50), ms(s.p99), g.rps, ms(g.p50), ms(g.p99), float64(g.p50)/float64(s.p50))
+			fmt.Printf("| %s | %d | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %.2f |\n", q.name, conc,
+				s.rps, ms(s.p50), ms(s.p99), ms(s.cpu), g.rps, ms(g.p50), ms(g.p99), ms(g.cpu), float64(g.cpu)/float64(s.cpu))
 		}
 	}
 	return nil
@@ -215,7 +216,17 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/1e6) }
 type result struct {
 	rps      float64
 	p50, p99 time.Duration
+	cpu      time.Duration // process CPU time per call, user and system
 	err      error
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // measure calls fn from conc goroutines for about dur and reports the
@@ -226,6 +237,7 @@ func measure(ctx context.Context, conc int, dur time.Duration, fn func(context.C
 	var firstErr error
 	deadline := time.Now().Add(dur)
 	start := time.Now()
+	cpu0 := cpuTime()
 	var wg sync.WaitGroup
 	for range conc {
 		wg.Add(1)
@@ -249,6 +261,7 @@ func measure(ctx context.Context, conc int, dur time.Duration, fn func(context.C
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := cpuTime() - cpu0
 	if firstErr != nil || len(lat) == 0 {
 		return result{err: fmt.Errorf("no measurement: %v", firstErr)}
 	}
@@ -257,5 +270,6 @@ func measure(ctx context.Context, conc int, dur time.Duration, fn func(context.C
 		rps: float64(len(lat)) / elapsed.Seconds(),
 		p50: lat[len(lat)/2],
 		p99: lat[min(len(lat)-1, len(lat)*99/100)],
+		cpu: cpu / time.Duration(len(lat)),
 	}
 }
