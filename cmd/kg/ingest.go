@@ -358,27 +358,37 @@ func readAndExtract(ctx context.Context, x *extract.Extractor, path string, o in
 	if err != nil {
 		return nil, 0, err
 	}
+	if o.title != "" {
+		doc.Title = o.title
+	}
+	if o.date != "" {
+		doc.Date = o.date
+	}
+	c, err := extractDocument(ctx, x, doc)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, c.Doc.Size, nil
+}
+
+// extractDocument turns a read document into its contribution: the
+// graph.Document (ID from the source path, hash and size of the decoded
+// text, the metadata read) and what the extractor finds. Commands that get
+// text some other way (serve's ingest mutation, demo's embedded corpus) fill
+// a source.Document and call this, so that every document is identified and
+// described alike.
+func extractDocument(ctx context.Context, x *extract.Extractor, doc *source.Document) (*graph.Contribution, error) {
+	sum := sha256.Sum256([]byte(doc.Text))
 	d := graph.Document{
 		ID:     graph.DocumentID(doc.Source),
 		Title:  doc.Title,
 		Source: doc.Source,
 		Date:   doc.Date,
 		Issuer: doc.Issuer,
+		Hash:   hex.EncodeToString(sum[:]),
 		Size:   int64(utf8.RuneCountInString(doc.Text)),
 	}
-	sum := sha256.Sum256([]byte(doc.Text))
-	d.Hash = hex.EncodeToString(sum[:])
-	if o.title != "" {
-		d.Title = o.title
-	}
-	if o.date != "" {
-		d.Date = o.date
-	}
-	c, err := x.Extract(ctx, d, doc.Text)
-	if err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", path, err)
-	}
-	return c, d.Size, nil
+	return x.Extract(ctx, d, doc.Text)
 }
 
 // printSummary writes what was done and what the store now holds.
