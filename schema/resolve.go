@@ -592,6 +592,13 @@ func (res *resolver) relationLast(p graphql.ResolveParams) (any, error) {
 	return optString(srcRelation(p).Last), nil
 }
 
+func (res *resolver) relationFromID(p graphql.ResolveParams) (any, error) {
+	return srcRelation(p).From, nil
+}
+func (res *resolver) relationToID(p graphql.ResolveParams) (any, error) {
+	return srcRelation(p).To, nil
+}
+
 func (res *resolver) relationFrom(p graphql.ResolveParams) (any, error) {
 	r := srcRelation(p)
 	if r.from != nil {

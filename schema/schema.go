@@ -63,6 +63,8 @@ func newSchema(r graph.Reader, cfg *config) (graphql.Schema, error) {
 				"type":          {Type: nonNull(en.relationType), Resolve: res.relationType},
 				"from":          {Type: nonNull(entityT), Resolve: res.relationFrom},
 				"to":            {Type: nonNull(entityT), Resolve: res.relationTo},
+				"fromId":        {Type: nonNull(graphql.ID), Description: "from's ID: cheaper than from { id } on large answers", Resolve: res.relationFromID},
+				"toId":          {Type: nonNull(graphql.ID), Description: "to's ID: cheaper than to { id } on large answers", Resolve: res.relationToID},
 				"weight":        {Type: nonNull(graphql.Float), Description: "sum of the documents' weights; for CO_OCCURS, sentences", Resolve: res.relationWeight},
 				"documentCount": {Type: nonNull(graphql.Int), Resolve: res.relationDocs},
 				"firstSeen":     {Type: graphql.String, Description: "earliest publication date of its documents", Resolve: res.relationFirst},

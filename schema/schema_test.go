@@ -163,6 +163,21 @@ func TestQueries(t *testing.T) {
 			checks: []check{sortedNames("neighbors.nodes", "name", "国家重点实验室", "脑科学", "量子科技", "智能计算", "重庆大学"), closed("neighbors")},
 		},
 		{
+			name:  "fromId and toId match from and to",
+			query: `{ neighbors(id: "重庆大学") { relations { fromId toId from { id } to { id } } } }`,
+			checks: []check{func(t *testing.T, r *result) {
+				rels, _ := get(r.Data, "neighbors.relations").([]any)
+				if len(rels) < 3 {
+					t.Fatalf("%d relations", len(rels))
+				}
+				for _, rel := range rels {
+					if get(rel, "fromId") != get(rel, "from.id") || get(rel, "toId") != get(rel, "to.id") {
+						t.Errorf("relation %v", rel)
+					}
+				}
+			}},
+		},
+		{
 			name:   "neighbors depth 2 with first",
 			query:  `{ neighbors(id: "国家重点实验室", depth: 2, first: 100) { nodes { id name } relations { from { id } to { id } } } }`,
 			checks: []check{sortedNames("neighbors.nodes", "name", "国家重点实验室", "脑科学", "量子科技", "智能计算", "重庆大学", "两江协同创新区", "国家技术创新中心"), closed("neighbors")},
