@@ -6,10 +6,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -500,5 +502,58 @@ func TestIngestProgress(t *testing.T) {
 	}
 	if isTerminal(&out) {
 		t.Error("a buffer is taken for a terminal")
+	}
+}
+
+// cancelAfterStore is the real store whose Apply cancels the ingest's
+// context after a number of documents, as Ctrl-C would.
+type cancelAfterStore struct {
+	graph.Store
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfterStore) Apply(ctx context.Context, contrib *graph.Contribution) error {
+	if c.n--; c.n == 0 {
+		c.cancel()
+	}
+	return c.Store.Apply(ctx, contrib)
+}
+
+// TestIngestCancel: an interrupted ingest returns the context's error,
+// leaves its goroutines behind it, and what was applied stays applied.
+func TestIngestCancel(t *testing.T) {
+	dir := t.TempDir()
+	ingestCorpus(t, dir, docShanghai, docBeijing, docArticle)
+	for i := 0; i < 20; i++ {
+		os.WriteFile(filepath.Join(dir, fmt.Sprintf("extra%02d.txt", i)), []byte("国家实验室聚焦人工智能。"), 0o644)
+	}
+	x, closeX, err := newExtractor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeX()
+	s, err := badgerstore.Open(filepath.Join(t.TempDir(), "db"), badgerstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st := &cancelAfterStore{Store: s, n: 2, cancel: cancel}
+	sum, err := ingest(ctx, io.Discard, st, x, ingestOptions{workers: 2, paths: []string{dir}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("ingest = %+v, %v; want context.Canceled", sum, err)
+	}
+	if n, _ := s.Stats(context.Background()); n.Documents < 1 || n.Documents > 2 || sum.failed != 0 {
+		t.Errorf("store holds %d documents and %d failed; want 1 or 2 applied and no failures counted", n.Documents, sum.failed)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after the ingest, %d before", n, before)
 	}
 }
