@@ -92,10 +92,10 @@ func shortestPath(ctx context.Context, r *reader, from, to string, f graph.Filte
 		var next []string
 		for _, u := range front {
 			if err := r.edges(u, filt, func(e *edge) error {
-				v := e.other
-				if _, seen := dist[v]; seen {
+				if _, seen := dist[string(e.otherB)]; seen {
 					return nil
 				}
+				v := e.other()
 				ok, err := passable(v)
 				if err != nil || !ok {
 					return err
@@ -134,9 +134,9 @@ func shortestPath(ctx context.Context, r *reader, from, to string, f graph.Filte
 	for d := maxLayer; d > 0; d-- {
 		for _, v := range layer[d] {
 			if err := r.edges(v, &bwd, func(e *edge) error {
-				if du, ok := distF[e.other]; ok && du == d-1 && !good[e.other] {
-					good[e.other] = true
-					layer[d-1] = append(layer[d-1], e.other)
+				if du, ok := distF[string(e.otherB)]; ok && du == d-1 && !good[string(e.otherB)] {
+					good[e.other()] = true
+					layer[d-1] = append(layer[d-1], e.other())
 				}
 				return nil
 			}); err != nil {
@@ -157,16 +157,19 @@ func shortestPath(ctx context.Context, r *reader, from, to string, f graph.Filte
 		var bestNext string
 		var bestRel *graph.Relation
 		if err := r.edges(u, &fwd, func(e *edge) error {
-			w := e.other
+			w := e.other()
 			if !onPath(w, pos) {
 				return nil
 			}
-			if bestNext == "" || w < bestNext {
-				rel := e.rec.relation(e.key)
+			if bestNext != "" && w > bestNext {
+				return nil
+			}
+			rel, err := e.relation()
+			if err != nil {
+				return err
+			}
+			if bestNext == "" || w < bestNext || heavier(&rel, bestRel) {
 				bestNext, bestRel = w, &rel
-			} else if w == bestNext && heavier(e, bestRel) {
-				rel := e.rec.relation(e.key)
-				bestRel = &rel
 			}
 			return nil
 		}); err != nil {
@@ -187,13 +190,12 @@ func shortestPath(ctx context.Context, r *reader, from, to string, f graph.Filte
 }
 
 // heavier orders parallel relations: heaviest, then by type, then From.
-func heavier(e *edge, r *graph.Relation) bool {
-	w := float64(e.rec.Weight) / weightScale
-	if w != r.Weight {
-		return w > r.Weight
+func heavier(a, b *graph.Relation) bool {
+	if a.Weight != b.Weight {
+		return a.Weight > b.Weight
 	}
-	if e.key.Type != r.Type {
-		return e.key.Type < r.Type
+	if a.Type != b.Type {
+		return a.Type < b.Type
 	}
-	return e.key.From < r.From
+	return a.From < b.From
 }

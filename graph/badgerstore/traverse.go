@@ -1,6 +1,7 @@
 package badgerstore
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -11,20 +12,68 @@ import (
 	"kg/graph"
 )
 
-// edge is one relation seen from one of its endpoints.
+// edge is one relation seen from one of its endpoints, decoded lazily: a
+// traversal looks at the other endpoint of every edge but decodes the
+// weight and dates of few, so nothing is allocated until asked for.
 type edge struct {
-	key   graph.RelationKey
-	other string
-	rec   *relRec
+	r      *reader
+	item   *badger.Item
+	id     string // the endpoint the edge is seen from
+	rt     []byte // valid during the callback only
+	otherB []byte // valid during the callback only
+	out    bool   // id is the From end
+	rec    *relRec
 }
 
-func (e *edge) weight() int64 { return e.rec.Weight }
+// other returns the other endpoint (allocating; index maps with
+// string(e.otherB) to avoid that).
+func (e *edge) other() string { return string(e.otherB) }
+
+func (e *edge) key() graph.RelationKey {
+	o := e.other()
+	if e.out {
+		return graph.RelationKey{From: e.id, Type: graph.RelationType(e.rt), To: o}
+	}
+	return graph.RelationKey{From: o, Type: graph.RelationType(e.rt), To: e.id}
+}
+
+func (e *edge) record() (*relRec, error) {
+	if e.rec != nil {
+		return e.rec, nil
+	}
+	v, err := e.item.ValueCopy(e.r.buf[:0])
+	if err != nil {
+		return nil, err
+	}
+	e.r.buf = v
+	e.rec, err = decodeRelRead(v)
+	return e.rec, err
+}
+
+// weight returns the edge's weight in micro-units.
+func (e *edge) weight() (int64, error) {
+	rec, err := e.record()
+	if err != nil {
+		return 0, err
+	}
+	return rec.Weight, nil
+}
+
+// relation returns the edge as a Relation, without evidence.
+func (e *edge) relation() (graph.Relation, error) {
+	rec, err := e.record()
+	if err != nil {
+		return graph.Relation{}, err
+	}
+	return rec.relation(e.key()), nil
+}
 
 // reader wraps a read transaction with a cache of entity lookups, for the
 // traversals.
 type reader struct {
 	txn  *badger.Txn
 	ents map[string]*graph.Entity // nil value: absent
+	buf  []byte                   // reused for relation values
 }
 
 func newReader(txn *badger.Txn) *reader {
@@ -43,10 +92,14 @@ func (r *reader) entity(id string) (*graph.Entity, error) {
 	return e, nil
 }
 
+var coOccurs = []byte(graph.CoOccurs)
+
 // edges calls fn for every edge of id that f allows, not checking entity
 // types. Directed edges follow f.Direction; undirected ones go both ways.
+// The edge passed to fn is reused: fn copies what it keeps.
 func (r *reader) edges(id string, f *graph.Filter, fn func(e *edge) error) error {
 	minW := toMicro(f.MinWeight)
+	e := &edge{r: r, id: id}
 	scan := func(table byte, out bool) error {
 		var prefixes [][]byte
 		if len(f.Relations) == 0 {
@@ -56,34 +109,31 @@ func (r *reader) edges(id string, f *graph.Filter, fn func(e *edge) error) error
 				prefixes = append(prefixes, key(table, id, string(rt)))
 			}
 		}
+		skip := len(key(table, id))
 		for _, p := range prefixes {
-			it := r.txn.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true, PrefetchSize: 32})
+			it := r.txn.NewIterator(badger.IteratorOptions{Prefix: p})
 			for it.Rewind(); it.Valid(); it.Next() {
-				parts, err := splitStrs(it.Item().Key(), 3)
-				if err != nil {
+				k := it.Item().Key()[skip:]
+				i := bytes.IndexByte(k, sepString)
+				if i < 0 || len(k) < i+2 || k[len(k)-1] != sepString {
 					it.Close()
 					return fmt.Errorf("%w: adjacency key", graph.ErrCorrupt)
 				}
-				rt := graph.RelationType(parts[1])
-				if !rt.Undirected() && f.Direction != graph.Both && (f.Direction == graph.Out) != out {
+				rt, other := k[:i], k[i+1:len(k)-1]
+				undirected := bytes.Equal(rt, coOccurs)
+				if !undirected && f.Direction != graph.Both && (f.Direction == graph.Out) != out {
 					continue
 				}
-				var rec *relRec
-				if err := it.Item().Value(func(v []byte) error {
-					rec, err = decodeRelRead(v)
-					return err
-				}); err != nil {
-					it.Close()
-					return err
-				}
-				if f.MinWeight > 0 && rec.Weight < minW {
-					continue
-				}
-				e := &edge{other: parts[2], rec: rec}
-				if out {
-					e.key = graph.RelationKey{From: id, Type: rt, To: parts[2]}
-				} else {
-					e.key = graph.RelationKey{From: parts[2], Type: rt, To: id}
+				*e = edge{r: r, id: id, item: it.Item(), rt: rt, otherB: other, out: out}
+				if f.MinWeight > 0 {
+					w, err := e.weight()
+					if err != nil {
+						it.Close()
+						return err
+					}
+					if w < minW {
+						continue
+					}
 				}
 				if err := fn(e); err != nil {
 					it.Close()
@@ -140,11 +190,15 @@ func (r *reader) expand(ctx context.Context, seeds []string, f *graph.Filter, de
 		best := map[string]int64{}
 		for _, id := range frontier {
 			if err := r.edges(id, f, func(e *edge) error {
-				if visited[e.other] {
+				if visited[string(e.otherB)] {
 					return nil
 				}
-				if w, ok := best[e.other]; !ok || e.weight() > w {
-					best[e.other] = e.weight()
+				w, err := e.weight()
+				if err != nil {
+					return err
+				}
+				if old, ok := best[string(e.otherB)]; !ok || w > old {
+					best[e.other()] = w
 				}
 				return nil
 			}); err != nil {
@@ -197,9 +251,14 @@ func (r *reader) closure(nodes []*graph.Entity, f *graph.Filter) ([]graph.Relati
 		// Out edges only (plus undirected ones seen from either end, kept
 		// once by From): each edge is found once, from its From.
 		if err := r.edges(n.ID, &all, func(e *edge) error {
-			if e.key.From == n.ID && in[e.other] {
-				rels = append(rels, e.rec.relation(e.key))
+			if !e.out || !in[string(e.otherB)] {
+				return nil
 			}
+			rel, err := e.relation()
+			if err != nil {
+				return err
+			}
+			rels = append(rels, rel)
 			return nil
 		}); err != nil {
 			return nil, err
@@ -314,11 +373,15 @@ func (s *Store) EntityRelations(ctx context.Context, id string, f graph.Filter, 
 		var rs []ranked
 		if err := r.edges(id, &f, func(e *edge) error {
 			if types != nil {
-				if _, ok, err := r.allowed(e.other, types); err != nil || !ok {
+				if _, ok, err := r.allowed(e.other(), types); err != nil || !ok {
 					return err
 				}
 			}
-			rs = append(rs, ranked{e.rec.relation(e.key), e.other})
+			rel, err := e.relation()
+			if err != nil {
+				return err
+			}
+			rs = append(rs, ranked{rel, e.other()})
 			return nil
 		}); err != nil {
 			return err
@@ -364,10 +427,14 @@ func (s *Store) RelationsBetween(ctx context.Context, a, b string) ([]graph.Rela
 			}
 		}
 		return r.edges(a, &graph.Filter{}, func(e *edge) error {
-			if e.other == b {
-				out = append(out, e.rec.relation(e.key))
+			if string(e.otherB) != b {
+				return nil
 			}
-			return nil
+			rel, err := e.relation()
+			if err == nil {
+				out = append(out, rel)
+			}
+			return err
 		})
 	})
 	if err != nil {
