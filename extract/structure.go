@@ -109,16 +109,25 @@ func isClauseEnd(r rune) bool { return r == '，' || r == ',' || r == '：' || r
 func splitSentence(runes []rune, ss span) sentence {
 	s := sentence{span: ss}
 	start := ss.start
-	depth := 0
+	depth := 0 // brackets and quotes: a comma inside them splits no clause
+	quoted := false
 	for i := ss.start; i <= ss.end; i++ {
 		if i < ss.end {
 			switch runes[i] {
-			case '(', '（':
+			case '(', '（', '“', '《':
 				depth++
-			case ')', '）':
+			case ')', '）', '”', '》':
 				if depth > 0 {
 					depth--
 				}
+			case '"':
+				// ASCII quotes open and close alike: toggle
+				if quoted {
+					depth--
+				} else {
+					depth++
+				}
+				quoted = !quoted
 			}
 			if !isClauseEnd(runes[i]) || depth > 0 {
 				continue
