@@ -262,6 +262,11 @@ func (r *entRec) name() string {
 
 // surfaces returns every name and alias, canonical name first.
 func (r *entRec) surfaces() []string {
+	if len(r.Names) == 1 && len(r.Aliases) == 0 && len(r.Curated) == 0 {
+		for n := range r.Names {
+			return []string{n} // the common case, without the set below
+		}
+	}
 	name := r.name()
 	out := []string{name}
 	seen := map[string]bool{name: true}
