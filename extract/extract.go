@@ -153,7 +153,7 @@ func (st *doc) recognize(clauses []span) {
 	x := st.x
 	var cands []mention
 	for _, m := range x.lex.Match(st.runes) {
-		if m.item.region == "city" && m.end-m.start == 2 && !cityContext(st.runes, m.start, m.end) {
+		if m.item.region == "city" && m.end-m.start == 2 && !x.cityWord(st.runes, m.start, m.end) {
 			continue // 均衡水平 is not 衡水, 新乡村 not 新乡
 		}
 		cands = append(cands, mention{span: span{m.start, m.end}, typ: m.item.typ, name: string(st.runes[m.start:m.end]),
@@ -211,6 +211,24 @@ func (st *doc) recognize(clauses []span) {
 		st.ments = append(st.ments, m)
 	}
 	sort.Slice(st.ments, func(i, j int) bool { return st.ments[i].start < st.ments[j].start })
+}
+
+// cityWord reports whether a two-rune city name at [start,end) is a word of
+// its own. With a segmenter, the name's edges must be word boundaries (长治久安
+// is one word); without one, cityContext decides.
+func (x *Extractor) cityWord(runes []rune, start, end int) bool {
+	if x.seg == nil {
+		return cityContext(runes, start, end)
+	}
+	from, to := max(0, start-3), min(len(runes), end+3)
+	at := from
+	startOK, endOK := start == from, end == to
+	for _, w := range x.seg.Cut(string(runes[from:to])) {
+		at += utf8.RuneCountInString(w)
+		startOK = startOK || at == start
+		endOK = endOK || at == end
+	}
+	return startOK && endOK
 }
 
 // cityContext reports whether a two-rune city name at [start,end) stands as

@@ -266,3 +266,36 @@ func TestExtractConcurrent(t *testing.T) {
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
+
+func TestCityWord(t *testing.T) {
+	lex := []LexEntry{{Type: "region", Name: "长治", Tags: []string{"city:山西"}}, {Type: "region", Name: "成都", Tags: []string{"city:四川"}}}
+	seg := fakeSegmenter{"长治久安": true, "支持": true, "成都": true, "打造": true}
+	for _, tc := range []struct {
+		text string
+		seg  Segmenter
+		want []string
+	}{
+		{"实现长治久安", nil, nil},
+		{"实现长治久安", seg, nil},
+		{"支持成都打造", seg, []string{"成都"}},
+		{"、成都打造", nil, []string{"成都"}},
+	} {
+		x, err := New(Options{Lexicon: lex, Segmenter: tc.seg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := x.Extract(context.Background(), graph.Document{ID: "d"}, tc.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range c.Entities {
+			if e.Type == graph.Region && len(e.Spans) > 0 {
+				got = append(got, e.Name)
+			}
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%q (segmenter %v): regions %v, want %v", tc.text, tc.seg != nil, got, tc.want)
+		}
+	}
+}
