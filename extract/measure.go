@@ -330,7 +330,9 @@ func measures(runes []rune, paras []paragraph, ents []mention) (ms []measureMent
 		}
 		// no items: every action clause is a measure; within a sentence the
 		// later ones are part of the first
-		back := looksBack(runes, p.sents[0]) // 五年来，…: the whole paragraph reviews the past
+		// 五年来，… or a first sentence of results: the paragraph reviews the
+		// past, its sentences are results, not commitments
+		back := looksBack(runes, p.sents[0]) || (headline < 0 && reportsResults(runes, p.sents[0]))
 		for si, s := range p.sents {
 			if back || looksBack(runes, s) {
 				continue
