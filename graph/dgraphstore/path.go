@@ -11,15 +11,17 @@ import (
 	"kg/graph"
 )
 
-// ShortestPath returns a shortest path from one entity to another: DQL's
-// shortest (one path) gives its length L, then one more DQL request marks,
-// for each position 0..L, the nodes that lie on some shortest path, and the
-// path is walked from the start through the smallest IDs among them, which
-// is the contract's choice among equally short paths (the Badger store's).
+// ShortestPath returns a shortest path from one entity to another. A
+// bidirectional search, one DQL request per layer, finds its length L (see
+// pathLength); then one more DQL request marks, for each position 0..L, the
+// nodes that lie on some shortest path, and the path is walked from the
+// start through the smallest IDs among them, which is the contract's choice
+// among equally short paths (the Badger store's).
 //
-// Asking Dgraph for k shortest paths instead would be one request, but its
-// k-shortest search explores every path up to the depth: on a graph with
-// hubs it ran for minutes and took gigabytes.
+// DQL's shortest was the first design; it is not used because its
+// k-shortest search (to find the smallest IDs among equal paths) ran for
+// minutes and took gigabytes on a graph with hubs, and even a single
+// shortest crossed Dgraph's million-edge query limit there.
 func (s *Store) ShortestPath(ctx context.Context, from, to string, q graph.PathQuery) (*graph.Path, error) {
 	maxDepth := q.MaxDepth
 	if maxDepth == 0 {
@@ -58,40 +60,22 @@ func reversed(f *graph.Filter) *graph.Filter {
 func (st step) back() step { return step{st.typ, !st.out} }
 
 func shortestPath(ctx context.Context, txn *dgo.Txn, from, to string, f *graph.Filter, maxDepth int, inUse []graph.RelationType) (*graph.Path, error) {
-	fwd := steps(f, inUse)
-	ff := facetFilter(f.MinWeight)
-	nodeFilter := ""
-	if tf := typeFilter("e.type", f.Types); tf != "" {
-		// The ends are always passable, whatever their type. (By ID: a
-		// uid() of a variable is silently ignored in shortest's filters.)
-		nodeFilter = " @filter(" + tf + " OR eq(e.id, " + dqlList([]string{from, to}) + "))"
-	}
-	var b strings.Builder
-	b.WriteString("query q($from: string, $to: string) {\n F0 as var(func: eq(e.id, $from))\n T0 as var(func: eq(e.id, $to))\n")
-	b.WriteString(" ends(func: uid(F0, T0)) { e.id }\n")
-	if len(fwd) > 0 && from != to {
-		fmt.Fprintf(&b, " shortest(from: uid(F0), to: uid(T0), numpaths: 1, depth: %d) {\n", maxDepth)
-		for _, s := range fwd {
-			fmt.Fprintf(&b, "  %s%s%s\n", s.pred(), ff, nodeFilter)
-		}
-		b.WriteString(" }\n")
-	}
-	b.WriteString("}")
 	var r struct {
 		Ends []struct {
-			ID string `json:"e.id"`
+			UID string `json:"uid"`
+			ID  string `json:"e.id"`
 		} `json:"ends"`
-		Path []map[string]any `json:"_path_"`
 	}
-	if err := queryInto(ctx, txn, b.String(), map[string]string{"$from": from, "$to": to}, &r); err != nil {
+	if err := queryInto(ctx, txn, `query q($from: string, $to: string) { ends(func: eq(e.id, [$from, $to])) { uid e.id } }`,
+		map[string]string{"$from": from, "$to": to}, &r); err != nil {
 		return nil, err
 	}
-	found := map[string]bool{}
+	uids := map[string]string{}
 	for _, e := range r.Ends {
-		found[e.ID] = true
+		uids[e.ID] = e.UID
 	}
 	for _, id := range []string{from, to} {
-		if !found[id] {
+		if uids[id] == "" {
 			return nil, fmt.Errorf("entity %s: %w", id, graph.ErrNotFound)
 		}
 	}
@@ -102,37 +86,81 @@ func shortestPath(ctx context.Context, txn *dgo.Txn, from, to string, f *graph.F
 		}
 		return &graph.Path{Nodes: []graph.Entity{*e}, Relations: []graph.Relation{}}, nil
 	}
-	if len(r.Path) == 0 {
-		return nil, fmt.Errorf("no path within %d steps: %w", maxDepth, graph.ErrNotFound)
+	L, err := pathLength(ctx, txn, uids[from], uids[to], from, to, f, maxDepth, inUse)
+	if err != nil {
+		return nil, err
 	}
-	L := pathLen(r.Path[0])
-	if L < 1 || L > maxDepth {
-		return nil, fmt.Errorf("%w: shortest path of length %d", graph.ErrCorrupt, L)
+	if L < 0 {
+		return nil, fmt.Errorf("no path within %d steps: %w", maxDepth, graph.ErrNotFound)
 	}
 	return smallestPath(ctx, txn, from, to, f, L, inUse)
 }
 
-// pathLen counts the edges of one of DQL's _path_ answers: nested objects,
-// each holding its uid and the predicate that leads to the next.
-func pathLen(p map[string]any) int {
-	n := 0
-	for cur := p; cur != nil; n++ {
-		var next map[string]any
-		for k, v := range cur {
-			if strings.HasPrefix(k, "rel.") || strings.HasPrefix(k, "~rel.") {
-				switch x := v.(type) {
-				case map[string]any:
-					next = x
-				case []any:
-					if len(x) > 0 {
-						next, _ = x[0].(map[string]any)
-					}
-				}
+// pathLength is the length of a shortest path, or -1 if there is none
+// within maxDepth, found by bidirectional breadth-first search as the Badger
+// store does: each DQL request expands the smaller of the two frontiers by
+// one whole layer (the filters evaluated in Dgraph, only the new uids sent
+// back), and the search stops at the layer where the sides meet.
+func pathLength(ctx context.Context, txn *dgo.Txn, fromUID, toUID, from, to string, f *graph.Filter, maxDepth int, inUse []graph.RelationType) (int, error) {
+	ff := facetFilter(f.MinWeight)
+	nodeFilter := ""
+	if tf := typeFilter("e.type", f.Types); tf != "" {
+		// The ends are always passable, whatever their type.
+		nodeFilter = " @filter(" + tf + " OR eq(e.id, " + dqlList([]string{from, to}) + "))"
+	}
+	fwd, bwd := steps(f, inUse), steps(reversed(f), inUse)
+	if len(fwd) == 0 {
+		return -1, nil
+	}
+	distF := map[string]int{fromUID: 0}
+	distB := map[string]int{toUID: 0}
+	frontF, frontB := []string{fromUID}, []string{toUID}
+	kf, kb := 0, 0
+	for kf+kb < maxDepth && len(frontF) > 0 && len(frontB) > 0 {
+		forward := len(frontF) <= len(frontB)
+		front, dist, other, st, k := frontF, distF, distB, fwd, kf
+		if !forward {
+			front, dist, other, st, k = frontB, distB, distF, bwd, kb
+		}
+		var q strings.Builder
+		fmt.Fprintf(&q, "{\n var(func: uid(%s)) {\n", strings.Join(front, ", "))
+		var vs []string
+		for i, s := range st {
+			v := fmt.Sprintf("N%d", i)
+			fmt.Fprintf(&q, "  %s as %s%s%s\n", v, s.pred(), ff, nodeFilter)
+			vs = append(vs, v)
+		}
+		fmt.Fprintf(&q, " }\n n(func: uid(%s)) { uid }\n}", strings.Join(vs, ", "))
+		var r struct {
+			N []struct {
+				UID string `json:"uid"`
+			} `json:"n"`
+		}
+		if err := queryInto(ctx, txn, q.String(), nil, &r); err != nil {
+			return 0, err
+		}
+		best := -1
+		var next []string
+		for _, n := range r.N {
+			if _, seen := dist[n.UID]; seen {
+				continue
+			}
+			dist[n.UID] = k + 1
+			next = append(next, n.UID)
+			if d, met := other[n.UID]; met && (best < 0 || k+1+d < best) {
+				best = k + 1 + d
 			}
 		}
-		cur = next
+		if best >= 0 {
+			return best, nil
+		}
+		if forward {
+			frontF, kf = next, kf+1
+		} else {
+			frontB, kb = next, kb+1
+		}
 	}
-	return n - 1
+	return -1, nil
 }
 
 // smallestPath finds, among the paths of length L (the shortest) from from
