@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -368,5 +369,30 @@ func TestServeFlags(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, tc.code, tc.want)
 			}
 		})
+	}
+}
+
+// TestServeSlowClient: a client that sends half a request header is cut
+// off by the server's header timeout instead of holding a connection.
+func TestServeSlowClient(t *testing.T) {
+	r := start(t, "serve", "--db", testStore(t), "--addr", "127.0.0.1:0")
+	u := r.url(t)
+	host := strings.TrimSuffix(strings.TrimPrefix(u, "http://"), "/graphql")
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "POST /graphql HTTP/1.1\r\nHost: kg\r\nContent-Type: application/json\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	_, err = io.ReadAll(conn)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatalf("the server still held the connection after %v", time.Since(start))
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the connection was closed after %v", d)
 	}
 }
