@@ -453,6 +453,10 @@ func newIngestBar(w io.Writer, show bool) *ingestBar {
 		progressbar.OptionShowIts(),
 		progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionThrottle(barThrottle),
+		// No spinner ticker: its goroutine reads the bar's state without the
+		// bar's lock (a data race in progressbar v3.19.1) and runs until
+		// Finish. The spinner then turns as files are done.
+		progressbar.OptionSetSpinnerChangeInterval(0),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetWidth(20),
 	)}
