@@ -210,7 +210,27 @@ func (st *doc) recognize(clauses []span) {
 		}
 		st.ments = append(st.ments, m)
 	}
-	sort.Slice(st.ments, func(i, j int) bool { return st.ments[i].start < st.ments[j].start })
+	// a list item that is both a field and the name of a carrier keeps both
+	// mentions: the platform twin is added over the field's span
+	for _, l := range st.lists {
+		for _, t := range l.twins {
+			if !st.coveredBy(t.span, graph.Platform) {
+				st.ments = append(st.ments, t)
+			}
+		}
+	}
+	sort.SliceStable(st.ments, func(i, j int) bool { return st.ments[i].start < st.ments[j].start })
+}
+
+// coveredBy reports whether a mention of type t already covers part of s.
+func (st *doc) coveredBy(s span, t graph.EntityType) bool {
+	for i := range st.ments {
+		m := &st.ments[i]
+		if m.typ == t && m.start < s.end && s.start < m.end {
+			return true
+		}
+	}
+	return false
 }
 
 // cityWord reports whether a two-rune city name at [start,end) is a word of

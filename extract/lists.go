@@ -13,7 +13,8 @@ type list struct {
 	area       span // from the first item to 等
 	class      span // the classifier after 等
 	items      []mention
-	classifier string // the words after 等
+	twins      []mention // carriers named by items that are also fields (精准医学等国家创新中心)
+	classifier string    // the words after 等
 	kind       graph.EntityType
 	domain     bool // the classifier names domains (等领域, 等方向)
 	ownClass   bool // the items are the domains of the classifier's platforms (…等专用大科学装置)
@@ -205,6 +206,11 @@ func (x *Extractor) lists(runes []rune, c span) []list {
 				// a name of its own: the suffix rule finds it
 			case asFields:
 				l.items = append(l.items, x.fieldItems(runes, s)...)
+				if h := x.designationHead(d); nationalDesignation(h) {
+					// 川藏铁路、精准医学等国家创新中心: short domain items, but a
+					// national designation names one carrier per item
+					l.twins = append(l.twins, mention{span: s, typ: graph.Platform, name: name + h, canon: name + h, rule: "compose"})
+				}
 			case d != "" && (x.lex.lookup(graph.Platform, d) != nil || x.endsWithSuffix([]rune(d))):
 				l.items = append(l.items, mention{span: s, typ: graph.Platform, name: name + d, canon: name + d, rule: "compose"})
 			}
@@ -219,6 +225,31 @@ func (x *Extractor) lists(runes []rune, c span) []list {
 }
 
 func isDigitRune(r rune) bool { return r >= '0' && r <= '9' }
+
+// designationHead returns the longest start of d that is a platform of the
+// lexicon or ends with a platform suffix (国家创新中心产出… -> 国家创新中心);
+// "" if none.
+func (x *Extractor) designationHead(d string) string {
+	rs := []rune(d)
+	for n := len(rs); n >= 3; n-- {
+		if x.lex.lookup(graph.Platform, string(rs[:n])) != nil || x.endsWithSuffix(rs[:n]) {
+			return string(rs[:n])
+		}
+	}
+	return ""
+}
+
+// nationalDesignation reports whether a platform classifier is a national or
+// provincial designation (国家创新中心, 省重点实验室) rather than a kind of
+// facility (专用大科学装置): each item of its list is a carrier of its own.
+func nationalDesignation(d string) bool {
+	for _, p := range []string{"国家", "全国", "省级", "省"} {
+		if strings.HasPrefix(d, p) && len([]rune(d)) > len([]rune(p))+1 {
+			return true
+		}
+	}
+	return false
+}
 
 // listStart returns where the first item of a list starts: after the verbs
 // that open the clause (重点突破云计算 -> 云计算).
