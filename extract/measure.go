@@ -76,12 +76,38 @@ var strongVerbs = wordSet(`建设 创建 建立 制定 编制 布局 实施 组�
 func actionVerb(runes []rune, c span, ents []mention) string {
 	v := openingVerb(runes, c, ents)
 	if v == "以" || v == "把" {
-		// 以X为…, 把X作为…: the construction needs its second half
-		if !strings.ContainsRune(string(runes[c.start:c.end]), '为') {
+		// 以X为…, 把X作为…: the construction needs its second half; 以X引领Y
+		// (以科技创新引领新质生产力发展) states its verb after the means
+		text := string(runes[c.start:c.end])
+		if !strings.ContainsRune(text, '为') && !(v == "以" && meansVerb(text)) {
 			return ""
 		}
 	}
 	return v
+}
+
+// meansVerbs follow the means in 以X<verb>Y.
+var meansVerbs = []string{"引领", "推动", "带动", "促进", "驱动", "支撑", "赋能"}
+
+// meansWindow bounds how far after 以 the verb may stand, in runes.
+const meansWindow = 10
+
+// meansVerb reports whether a clause opening with 以 goes on to one of
+// meansVerbs after its means.
+func meansVerb(text string) bool {
+	rs := []rune(text)
+	if len(rs) < 4 {
+		return false
+	}
+	// the means is a short noun phrase: 以新产品更好地满足需求乃至…引领需求
+	// is a clause of several actions, not one
+	rest := string(rs[2:min(len(rs), 2+meansWindow)])
+	for _, v := range meansVerbs {
+		if strings.Contains(rest, v) {
+			return true
+		}
+	}
+	return false
 }
 
 func openingVerb(runes []rune, c span, ents []mention) string {
