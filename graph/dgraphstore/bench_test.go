@@ -44,6 +44,24 @@ type benchEnv struct {
 	pairs  [][2]string // path endpoints
 	load   map[string]time.Duration
 	counts string
+	dir    string // the Badger store's, removed by cleanupBench
+}
+
+// cleanupBench closes the benchmark's stores and removes the Badger
+// directory; TestMain calls it after the run.
+func cleanupBench() {
+	if benchData == nil {
+		return
+	}
+	if benchData.badger != nil {
+		benchData.badger.Close()
+	}
+	for _, s := range []*Store{benchData.dgraph, benchData.dgbe} {
+		if s != nil {
+			s.Close()
+		}
+	}
+	os.RemoveAll(benchData.dir)
 }
 
 var (
@@ -101,7 +119,7 @@ func loadBench(b *testing.B) *benchEnv {
 	if len(addrs) == 0 {
 		b.Skipf("%s is not set", clusterEnv)
 	}
-	benchOnce.Do(func() { benchData, benchErr = buildBench(addrs) })
+	benchOnce.Do(func() { _, benchErr = buildBench(addrs) })
 	if benchErr != nil {
 		b.Fatal(benchErr)
 	}
@@ -120,6 +138,8 @@ func buildBench(addrs []string) (*benchEnv, error) {
 	if err != nil {
 		return nil, err
 	}
+	env.dir = dir
+	benchData = env // so that cleanupBench finds it even if loading fails
 	env.badger, err = badgerstore.Open(dir, badgerstore.Options{})
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/dgraph-io/dgo/v250"
 
@@ -132,15 +133,18 @@ func (s *Store) writeOnce(ctx context.Context, fn func(ctx context.Context, txn 
 }
 
 // declareRelTypes adds the predicates of relation types this process has
-// not declared yet. Alter is idempotent, so two processes declaring the same
-// type at once is harmless.
+// not declared yet. Predicates another process declared are found in the
+// schema and not altered again; Alter is idempotent, but Dgraph refuses it
+// ("pending transactions") while other writers have transactions open, so
+// it is retried like a conflicting write.
 func (s *Store) declareRelTypes(ctx context.Context, c *graph.Contribution) error {
-	var schema string
 	var fresh []graph.RelationType
+	seen := map[graph.RelationType]bool{}
 	s.mu.RLock()
 	for i := range c.Relations {
 		t := c.Relations[i].Type
-		if !s.known[t] {
+		if !s.known[t] && !seen[t] {
+			seen[t] = true
 			fresh = append(fresh, t)
 		}
 	}
@@ -148,18 +152,45 @@ func (s *Store) declareRelTypes(ctx context.Context, c *graph.Contribution) erro
 	if len(fresh) == 0 {
 		return nil
 	}
-	seen := map[graph.RelationType]bool{}
-	for _, t := range fresh {
-		if !seen[t] {
-			seen[t] = true
-			schema += relPredSchema(relPred(t)) + "\n"
-		}
+	preds := make([]string, len(fresh))
+	for i, t := range fresh {
+		preds[i] = relPred(t)
 	}
-	if err := s.alter(ctx, schema); err != nil {
+	var r struct {
+		Schema []struct {
+			Predicate string `json:"predicate"`
+		} `json:"schema"`
+	}
+	txn := s.dg.NewReadOnlyTxn()
+	err := queryInto(ctx, txn, "schema(pred: ["+strings.Join(preds, ", ")+"]) { type }", nil, &r)
+	txn.Discard(ctx)
+	if err != nil {
 		return fmt.Errorf("declare relation types: %w", err)
 	}
+	have := map[string]bool{}
+	for _, p := range r.Schema {
+		have[p.Predicate] = true
+	}
+	var schema string
+	for _, p := range preds {
+		if !have[p] {
+			schema += relPredSchema(p) + "\n"
+		}
+	}
+	for attempt := 1; schema != ""; attempt++ {
+		err := s.alter(ctx, schema)
+		if err == nil {
+			break
+		}
+		if !transient(err) || attempt >= s.opts.Retries {
+			return fmt.Errorf("declare relation types: %w", err)
+		}
+		if err := backoff(ctx, 4*attempt); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
-	for t := range seen {
+	for _, t := range fresh {
 		s.known[t] = true
 	}
 	s.mu.Unlock()
