@@ -51,10 +51,12 @@ func Repair(text string) *Text {
 	out := make([]rune, 0, len(src))
 	orig := make([]int, 0, len(src))
 	lineLen := 0 // runes kept since the last paragraph break
+	physLen := 0 // runes kept since the last line break of the source
 	emit := func(r rune, i int) {
 		out = append(out, r)
 		orig = append(orig, i)
 		lineLen++
+		physLen++
 	}
 	for i := 0; i < len(src); i++ {
 		r := src[i]
@@ -80,7 +82,11 @@ func Repair(text string) *Text {
 		switch {
 		case len(out) == 0 || j == len(src):
 			// leading or trailing white space
-		case newlines > 0 && !joinLines(prev, lineLen, src[j:]):
+		case newlines > 1 && physLen < paragraphJoinMin,
+			newlines > 0 && !joinLines(prev, lineLen, src[j:]):
+			// a short line before a blank line (a byline, 市长 胡衡华) ends
+			// its paragraph even when lines joined before it: a PDF column
+			// line that runs on is long
 			emit('\n', i)
 			lineLen = 0
 		case startsItem(src[j:]):
@@ -88,6 +94,9 @@ func Repair(text string) *Text {
 			emit('。', i)
 		case isWordRune(prev) && isWordRune(next) && isASCIIWord(prev) && isASCIIWord(next):
 			emit(' ', i)
+		}
+		if newlines > 0 {
+			physLen = 0
 		}
 		i = j - 1
 	}

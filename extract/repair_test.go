@@ -16,6 +16,7 @@ func TestRepair(t *testing.T) {
 		{"lost break before an item", "发展基础 一是推进", "发展基础。一是推进"},
 		{"short line ends a paragraph", "标题\n正文。", "标题\n正文。"},
 		{"long line continues", strings.Repeat("字", 35) + "\n\n接着", strings.Repeat("字", 35) + "接着"},
+		{"short line before a blank line ends a paragraph", strings.Repeat("字", 35) + "\n市长 某某\n\n五年来，", strings.Repeat("字", 35) + "市长某某\n五年来，"},
 		{"number comma stays", "1,000个", "1,000个"},
 		{"full-width digits", "２０２４年", "2024年"},
 	}
