@@ -32,10 +32,11 @@ measure() {
 	/usr/bin/time -v "$@" 2>"$work/time.$name" >/dev/null || { cat "$work/time.$name"; exit 1; }
 	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$work/time.$name")
 	rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$work/time.$name")
+	cpu=$(awk -F': ' '/User time|System time/ {s+=$2} END {printf "%.2f", s}' "$work/time.$name")
 	size=$(stat -c %s "$out")
 	mbs=$(awk -v b="$size" -v s="$wall" 'BEGIN {printf "%.1f", b/1e6/(s>0?s:1e-9)}')
-	printf '%-28s wall %8.2f s   peak RSS %6s MB   output %8.1f MB   %7s MB/s\n' "$name" "$wall" "$rss" "$(awk -v b="$size" 'BEGIN{printf "%.1f", b/1e6}')" "$mbs"
-	eval "wall_$(echo "$name" | tr -c 'a-z0-9\n' '_')=$wall"
+	printf '%-18s wall %8.2f s  CPU %8.2f s  peak RSS %6s MB  output %8.1f MB  %7s MB/s\n' "$name" "$wall" "$cpu" "$rss" "$(awk -v b="$size" 'BEGIN{printf "%.1f", b/1e6}')" "$mbs"
+	eval "wall_$name=$wall cpu_$name=$cpu"
 }
 
 echo "== kg export ($scale)"
@@ -75,5 +76,7 @@ for _, a in g.nodes(data=True):
 nx.write_gexf(g, sys.argv[2])
 PY
 measure nx_json_to_gexf "$work/nx.gexf" "$py" "$work/nx.py" "$work/kg.json" "$work/nx.gexf"
+# The machine may be shared: CPU time (user+sys) is the steadier measure.
 awk -v a="$wall_nx_json_to_gexf" -v b="$wall_kg_gexf" -v c="$wall_kg_gexf_nolayout" \
-	'BEGIN {printf "networkx / kg GEXF wall-time ratio: %.1fx (kg with layout), %.1fx (without)\n", a/b, a/c}'
+	-v ca="$cpu_nx_json_to_gexf" -v cb="$cpu_kg_gexf" -v cc="$cpu_kg_gexf_nolayout" \
+	'BEGIN {printf "networkx / kg GEXF: wall %.1fx, CPU %.1fx (kg default export); wall %.1fx, CPU %.1fx (kg --layout=false)\n", a/b, ca/cb, a/c, ca/cc}'
