@@ -33,6 +33,8 @@ var suffixes = map[string]graph.EntityType{
 	"加速器": graph.Platform, "装置": graph.Platform, "基地": graph.Platform, "中试平台": graph.Platform,
 	"孵化器": graph.Platform, "众创空间": graph.Platform, "大科学设施": graph.Platform, "中子源": graph.Platform,
 	"自贸区": graph.Platform, "开发区": graph.Platform, "中心": graph.Platform,
+	"技术转移中心": graph.Platform, "观测站": graph.Platform, "生物城": graph.Platform, "科技城": graph.Platform,
+	"医学城": graph.Platform, "创新综合体": graph.Platform, "中试研发平台": graph.Platform,
 	"大学": graph.Institution, "学院": graph.Institution, "研究院": graph.Institution, "研究所": graph.Institution,
 	"科学院": graph.Institution, "工程院": graph.Institution, "研究中心": graph.Institution, "促进中心": graph.Institution,
 	"日报": graph.Institution, "报社": graph.Institution, "人民政府": graph.Institution, "市委": graph.Institution,
@@ -199,6 +201,9 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 			if w := leadVerbIndex.startingAt(runes, start, end-slen); w != nil && end-slen-start-len(w) >= 2 && !strings.ContainsRune("型式性化", runes[start+len(w)]) {
 				start += len(w)
 			}
+			// a quoted programme before the head belongs to the name:
+			// “一带一路”国际技术转移中心
+			start = quotedLead(runes, c.start, start)
 			name := string(runes[start:end])
 			suffix := string(runes[end-slen : end])
 			if localBodies[name] {
@@ -229,6 +234,29 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 		}
 	}
 	return out
+}
+
+// maxQuoteLead bounds the quoted words quotedLead takes into a name.
+const maxQuoteLead = 8
+
+// quotedLead returns where a name starting at start begins when a quoted
+// phrase of word runes closes right before it; start otherwise.
+func quotedLead(runes []rune, min, start int) int {
+	if start-2 <= min || (runes[start-1] != '”' && runes[start-1] != '"') {
+		return start
+	}
+	for i := start - 2; i >= min && start-i <= maxQuoteLead+2; i-- {
+		switch r := runes[i]; {
+		case r == '“' || r == '"':
+			if i+1 < start-1 {
+				return i
+			}
+			return start
+		case !isWordRune(r):
+			return start
+		}
+	}
+	return start
 }
 
 // sharedHead composes the names of a coordination whose last member carries

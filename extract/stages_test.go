@@ -149,3 +149,22 @@ func TestSuffixNames(t *testing.T) {
 		}
 	}
 }
+
+func TestQuotedLead(t *testing.T) {
+	tests := []struct {
+		name, text string
+		start, want int
+	}{
+		{"quoted programme joins", "建好“一带一路”国际技术转移中心", 8, 2},
+		{"no quote", "建好国际技术转移中心", 2, 2},
+		{"quote too long", "“一二三四五六七八九十”国际中心", 12, 12},
+		{"empty quotes", "建好“”国际中心", 4, 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := quotedLead([]rune(tc.text), 0, tc.start); got != tc.want {
+				t.Errorf("quotedLead(%q, %d) = %d, want %d", tc.text, tc.start, got, tc.want)
+			}
+		})
+	}
+}
