@@ -123,6 +123,18 @@ func (st *doc) locatedIn() {
 				st.link(st.group[i+1], r, graph.LocatedIn, st.evidence(m.span, "located_in:cue"))
 			}
 		}
+		// 在川布局A、B、C: the carriers a place-locative clause lays out
+		if m.start > 0 && st.runes[m.start-1] == '在' {
+			if v := locateVerbIndex.startingAt(st.runes, m.end, min(len(st.runes), m.end+4)); v != nil {
+				st.locateRest(i, r, m.end+len(v))
+			}
+		}
+		// 成都获批国家数据标注基地, 东莞入选…试点: a place that is granted a carrier
+		if v := grantVerbIndex.startingAt(st.runes, m.end, min(len(st.runes), m.end+4)); v != nil && m.item != nil && m.item.region != "geo" && m.item.region != "econ" {
+			if i+1 < len(st.ments) && st.ments[i+1].start == m.end+len(v) && st.ments[i+1].typ == graph.Platform && st.isNamed(i+1) {
+				st.link(st.group[i+1], r, graph.LocatedIn, st.evidence(span{m.start, st.ments[i+1].end}, "located_in:granted"))
+			}
+		}
 		cue := m.start - 1
 		if m.len() > 1 && cue >= 1 && string(st.runes[cue-1:cue+1]) == "落户" {
 			cue--
@@ -133,6 +145,30 @@ func (st *doc) locatedIn() {
 				(st.runes[cue] == '在' || st.runes[cue] == '落') {
 				st.link(st.group[i-1], r, graph.LocatedIn, st.evidence(m.span, "located_in:cue"))
 			}
+		}
+	}
+}
+
+// locateVerbs follow 在X when the clause lays carriers out in X.
+var locateVerbIndex = newWordIndex(wordSet(`布局 建设 设立 新建 落地 打造 组建`))
+
+// grantVerbs follow a place that is granted or selected for a carrier.
+var grantVerbIndex = newWordIndex(wordSet(`获批建设 获批 入选`))
+
+// locateRest links to region r the named platforms and institutions of the
+// clause that holds mention i, from rune from on.
+func (st *doc) locateRest(i int, r int, from int) {
+	end := len(st.runes)
+	for k := from; k < len(st.runes); k++ {
+		if strings.ContainsRune("，。；：,;:\n", st.runes[k]) {
+			end = k
+			break
+		}
+	}
+	for k := i + 1; k < len(st.ments) && st.ments[k].start < end; k++ {
+		p := &st.ments[k]
+		if p.start >= from && (p.typ == graph.Platform || p.typ == graph.Institution) && st.isNamed(k) {
+			st.link(st.group[k], r, graph.LocatedIn, st.evidence(span{st.ments[i].start, p.end}, "located_in:cue"))
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"context"
 	"reflect"
 	"testing"
 
@@ -152,7 +153,7 @@ func TestSuffixNames(t *testing.T) {
 
 func TestQuotedLead(t *testing.T) {
 	tests := []struct {
-		name, text string
+		name, text  string
 		start, want int
 	}{
 		{"quoted programme joins", "建好“一带一路”国际技术转移中心", 8, 2},
@@ -165,6 +166,34 @@ func TestQuotedLead(t *testing.T) {
 			if got := quotedLead([]rune(tc.text), 0, tc.start); got != tc.want {
 				t.Errorf("quotedLead(%q, %d) = %d, want %d", tc.text, tc.start, got, tc.want)
 			}
+		})
+	}
+}
+
+func TestLocatedInCues(t *testing.T) {
+	x := newTestExtractor(t)
+	tests := []struct {
+		name, text, platform, region string
+	}{
+		{"granted", "成都获批国家数据标注基地。", "国家数据标注基地", "成都"},
+		{"locative lays out", "争取在川布局国家重点实验室、全国高校区域技术转移转化中心。", "全国高校区域技术转移转化中心", "四川"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := x.Extract(context.Background(), graph.Document{ID: "cue"}, tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			names := map[string]string{}
+			for _, e := range c.Entities {
+				names[e.ID()] = e.Name
+			}
+			for _, r := range c.Relations {
+				if r.Type == graph.LocatedIn && names[r.From] == tc.platform && names[r.To] == tc.region {
+					return
+				}
+			}
+			t.Errorf("no LOCATED_IN %s -> %s in %q", tc.platform, tc.region, tc.text)
 		})
 	}
 }
