@@ -224,6 +224,16 @@ func (st *doc) focusesOn() {
 			st.link(st.group[target], f, graph.FocusesOn, st.evidence(span{first, st.ments[target].end}, "focuses_on:domain_list"))
 		}
 	}
+	// 绿色低碳领域重庆实验室: a field, 领域, and the named platform right
+	// after it. A class there may be the start of a longer name (大数据智能化
+	// 领域大科学装置培育群), so classes are left to the list rules.
+	for i := 0; i+1 < len(st.ments); i++ {
+		f, p := &st.ments[i], &st.ments[i+1]
+		if f.typ != graph.Field || p.typ != graph.Platform || p.class() || f.end+2 != p.start || string(st.runes[f.end:p.start]) != "领域" {
+			continue
+		}
+		st.link(st.group[i+1], st.group[i], graph.FocusesOn, st.evidence(span{f.start, p.end}, "focuses_on:domain"))
+	}
 	// a platform that opens a clause or sentence and the fields it goes on to name
 	for _, p := range st.paras {
 		for _, s := range p.sents {

@@ -197,3 +197,35 @@ func TestLocatedInCues(t *testing.T) {
 		})
 	}
 }
+
+func TestFocusesOnDomain(t *testing.T) {
+	x := newTestExtractor(t)
+	tests := []struct {
+		name, text, platform, field string
+		want                        bool
+	}{
+		{"field 领域 named platform", "筹建绿色低碳领域重庆实验室。", "重庆实验室", "绿色低碳", true},
+		{"class starting a longer name", "谋划建设大数据智能化领域大科学装置培育群。", "大科学装置", "大数据智能化", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := x.Extract(context.Background(), graph.Document{ID: "dom"}, tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			names := map[string]string{}
+			for _, e := range c.Entities {
+				names[e.ID()] = e.Name
+			}
+			got := false
+			for _, r := range c.Relations {
+				if r.Type == graph.FocusesOn && names[r.From] == tc.platform && names[r.To] == tc.field {
+					got = true
+				}
+			}
+			if got != tc.want {
+				t.Errorf("FOCUSES_ON %s -> %s in %q: %v, want %v", tc.platform, tc.field, tc.text, got, tc.want)
+			}
+		})
+	}
+}
