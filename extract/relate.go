@@ -3,6 +3,7 @@ package extract
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"kg/graph"
 )
@@ -233,6 +234,37 @@ func (st *doc) focusesOn() {
 			continue
 		}
 		st.link(st.group[i+1], st.group[i], graph.FocusesOn, st.evidence(span{f.start, p.end}, "focuses_on:domain"))
+	}
+	// 推进张江国家自主创新示范区建设成为高新技术产业…集聚发展的示范区域: what a
+	// platform is to become names its fields
+	for i := range st.ments {
+		p := &st.ments[i]
+		if p.typ != graph.Platform {
+			continue
+		}
+		at := p.end
+		for _, w := range []string{"建设成为", "打造成为", "建成为", "成为"} {
+			if strings.HasPrefix(string(st.runes[at:min(len(st.runes), at+4)]), w) {
+				at += utf8.RuneCountInString(w)
+				break
+			}
+		}
+		if at == p.end {
+			continue
+		}
+		end := at
+		for end < len(st.runes) && !strings.ContainsRune("，。；：,;:\n", st.runes[end]) {
+			end++
+		}
+		for k := i + 1; k < len(st.ments) && st.ments[k].start < end; k++ {
+			f := &st.ments[k]
+			if f.typ == graph.Platform {
+				break // …成为…的P: the fields are the later platform's
+			}
+			if f.typ == graph.Field && f.start >= at {
+				st.link(st.group[i], st.group[k], graph.FocusesOn, st.evidence(span{p.start, f.end}, "focuses_on:becomes"))
+			}
+		}
 	}
 	// a platform that opens a clause or sentence and the fields it goes on to name
 	for _, p := range st.paras {

@@ -229,3 +229,27 @@ func TestFocusesOnDomain(t *testing.T) {
 		})
 	}
 }
+
+func TestFocusesOnBecomes(t *testing.T) {
+	x := newTestExtractor(t)
+	c, err := x.Extract(context.Background(), graph.Document{ID: "becomes"},
+		"本市推进张江国家自主创新示范区建设成为高新技术产业和战略性新兴产业集聚发展的示范区域。")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{}
+	for _, e := range c.Entities {
+		names[e.ID()] = e.Name
+	}
+	got := map[string]bool{}
+	for _, r := range c.Relations {
+		if r.Type == graph.FocusesOn && names[r.From] == "张江国家自主创新示范区" {
+			got[names[r.To]] = true
+		}
+	}
+	for _, f := range []string{"高新技术产业", "战略性新兴产业"} {
+		if !got[f] {
+			t.Errorf("no FOCUSES_ON 张江国家自主创新示范区 -> %s (got %v)", f, got)
+		}
+	}
+}
