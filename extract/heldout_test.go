@@ -16,14 +16,14 @@ import (
 // testdata/heldout (following the gold GUIDELINES.md, not the official gold).
 // The extraction rules were not tuned while reading them, so their score is a
 // check that the rules generalise.
-var heldoutDocs = []string{"cq_gwr_2026_sci", "sc_gwr_2025_sci"}
+var heldoutDocs = []string{"cq_gwr_2026_sci", "sc_gwr_2025_sci", "sh_sci_center_reg_2020_ch4"}
 
 // Floors a little under the pooled held-out scores reached when the test was
-// written (entities F1 0.911, relations F1 0.861): a drop below them is a
+// last raised (entities F1 0.922, relations F1 0.928): a drop below them is a
 // regression on text the rules were not written for.
 const (
-	heldoutEntityF1   = 0.89
-	heldoutRelationF1 = 0.84
+	heldoutEntityF1   = 0.90
+	heldoutRelationF1 = 0.90
 )
 
 // TestHeldout extracts the held-out documents from ../shared/corpus and
