@@ -23,7 +23,7 @@ var (
 		坚持 争取 做多做优 做强 做大 做优 做实 突出 突破 针对 依托 改革 发挥 认识 增加 形成 集聚 布局 开展 建立 健全 编制
 		制定 规划 部署 保障 促进 创建 组建 落实 扩大 吸引 用好 搭建 引进 抓紧 把 以 围绕 聚焦 瞄准 探索 营造 提高 增强
 		统筹 整合 融入 招引 培养 建成 设立 牵头 承担 实现 明确 引领 谋划 加速 抢先 巩固 拓展 激发 释放 夯实 力争
-		提供 推行 推广 开放 共建 参与 对接 集成 汇聚 提质 壮大 设置 给予 补助 奖励 资助 认定 落户 建好 办好 引育
+		提供 推行 推广 开放 共建 赋予 参与 对接 集成 汇聚 提质 壮大 设置 给予 补助 奖励 资助 认定 落户 建好 办好 引育
 		培优 实行 执行 遵循 规范 严格 落地 纳入 推出 谋求 筹建 申报 争创 支撑 服务保障 助力 协调 合理 鼓励支持 大力发展 做好
 		整治 抓好 紧盯 挖掘 延伸 深耕 抢抓 用活 盘活 做精 做特 做深 强链 补链 延链 聚力 突出抓好 统筹推进 持续推进`)
 	adverbs = wordSet(`积极 大力 进一步 全面 着力 重点 高水平 高标准 充分 更好 深入 切实 持续 不断 继续 努力 主动 加快 协同 有序
@@ -67,7 +67,7 @@ func isAction(runes []rune, c span, ents []mention) bool { return actionVerb(run
 // strongVerbs commit to building or setting up something; a clause after
 // the first of a sentence is a measure of its own only with one of them
 // (…，加快建设农业科技创新示范区，支持创建…), or as 以X为….
-var strongVerbs = wordSet(`建设 创建 建立 制定 编制 布局 实施 组建 设立 打造 健全 规划 部署 规划部署 争取 引进 建成 搭建 筹建
+var strongVerbs = wordSet(`建设 创建 建立 构建 制定 编制 布局 实施 组建 设立 打造 健全 规划 部署 规划部署 争取 引进 建成 搭建 筹建
 	争创 申报 设置 以 落实 保障 支持和服务保障 服务保障 完善 培育`)
 
 // actionVerb returns the verb that opens the clause at c, after an optional
@@ -263,6 +263,23 @@ func itemMarker(runes []rune, c clause) bool {
 	return runes[c.start] != '第'
 }
 
+// articleVerbs commit to an action in a regulation's article even after the
+// first clause of a sentence (…，引导集聚…，推动…深度融合); in reports they
+// mostly restate the headline, so there they need a strong verb.
+var articleVerbs = wordSet(`推动 支持 引导`)
+
+// isRegulation reports whether the text is made of articles (第X条).
+func isRegulation(runes []rune, paras []paragraph) bool {
+	for _, p := range paras {
+		if len(p.sents) > 0 && len(p.sents[0].clauses) > 0 {
+			if c := p.sents[0].clauses[0]; c.marker > 0 && runes[c.start] == '第' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // measures finds the measures of a document and which measure each
 // paragraph's headings leave in charge of stray entities.
 func measures(runes []rune, paras []paragraph, ents []mention) (ms []measureMention, orphanOwner []int) {
@@ -277,6 +294,7 @@ func measures(runes []rune, paras []paragraph, ents []mention) (ms []measureMent
 		return -1
 	}
 	orphanOwner = make([]int, len(paras))
+	regulation := isRegulation(runes, paras)
 	add := func(c span, scope []span, parent int, rule string) int {
 		ms = append(ms, measureMention{span: c, name: measureName(runes, c), scope: scope, parent: parent, rule: rule})
 		return len(ms) - 1
@@ -371,7 +389,7 @@ func measures(runes []rune, paras []paragraph, ents []mention) (ms []measureMent
 				}
 				cs := span{c.start + c.marker, c.end}
 				v := actionVerb(runes, cs, ents)
-				if v == "" || (ci > 0 && !strongVerbs[v] && !strongSoon(runes, cs) && !(sentFirst < 0 && opensWithFrame(runes, s.clauses[ci-1].span))) {
+				if v == "" || (ci > 0 && !strongVerbs[v] && !(regulation && articleVerbs[v]) && !strongSoon(runes, cs) && !(sentFirst < 0 && opensWithFrame(runes, s.clauses[ci-1].span))) {
 					continue
 				}
 				parent := sentFirst
