@@ -16,6 +16,7 @@ type mention struct {
 	canon string   // canonical name: the lexicon's, else name
 	item  *lexItem // the lexicon entry, nil for rule-found names
 	rule  string   // lexicon, suffix, list, compose
+	place string   // for composed names: the region their shared head names (…3个重庆实验室)
 }
 
 // class reports whether the mention names a designation rather than one
@@ -229,11 +230,43 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 			}
 			out = append(out, mention{span: span{start, end}, typ: typ, name: name, canon: name, rule: "suffix"})
 			if x.lexType([]rune(name)) == "" && len(mod) <= 3*8 {
-				out = append(out, x.sharedHead(runes, c.start, start, suffix, false)...)
+				ms := x.sharedHead(runes, c.start, start, suffix, false)
+				if p := x.placeOf([]rune(mod)); p != "" {
+					for k := range ms {
+						ms[k].place = p
+					}
+				}
+				out = append(out, ms...)
 			}
 		}
 	}
 	return out
+}
+
+// countBefore returns the length of a count (3个, 三家) that ends right
+// before start and follows a word, 0 if there is none.
+func countBefore(runes []rune, min, start int) int {
+	if start-2 <= min || !strings.ContainsRune("个家座所", runes[start-1]) {
+		return 0
+	}
+	d := start - 1
+	for d > min && (isDigitRune(runes[d-1]) || strings.ContainsRune(ordinals, runes[d-1])) {
+		d--
+	}
+	if d == start-1 || d <= min || !isWordRune(runes[d-1]) || isDigitRune(runes[d-1]) {
+		return 0
+	}
+	return start - d
+}
+
+// placeOf returns the region that rs names entirely, "" if it names none
+// (重庆 -> 重庆).
+func (x *Extractor) placeOf(rs []rune) string {
+	ms := x.regions.Match(rs)
+	if len(ms) == 1 && ms[0].start == 0 && ms[0].end == len(rs) {
+		return ms[0].item.name
+	}
+	return ""
 }
 
 // maxQuoteLead bounds the quoted words quotedLead takes into a name.
@@ -263,7 +296,11 @@ func quotedLead(runes []rune, min, start int) int {
 // the head for all: 金凤、嘉陵江、明月湖实验室 -> 金凤实验室, 嘉陵江实验室; 概念验证和
 // 中试平台 -> 概念验证平台. start is where the last member starts.
 func (x *Extractor) sharedHead(runes []rune, min, start int, suffix string, lexHead bool) []mention {
-	if start-1 <= min || !strings.ContainsRune("、和及", runes[start-1]) {
+	end := start - 1
+	if n := countBefore(runes, min, start); n > 0 {
+		// 金凤、嘉陵江、明月湖3个重庆实验室: a count between the members and the head
+		end = start - n
+	} else if start-1 <= min || !strings.ContainsRune("、和及", runes[start-1]) {
 		return nil
 	}
 	head := suffix
@@ -274,7 +311,6 @@ func (x *Extractor) sharedHead(runes []rune, min, start int, suffix string, lexH
 		return nil
 	}
 	var out []mention
-	end := start - 1
 	for end > min {
 		b := end
 		for b > min && isWordRune(runes[b-1]) && end-b < 9 {

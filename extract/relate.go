@@ -97,6 +97,9 @@ func (st *doc) locatedIn() {
 		if m.typ != graph.Platform && m.typ != graph.Institution {
 			continue
 		}
+		if m.place != "" {
+			st.link(g, st.entityFor(graph.Region, m.place, true), graph.LocatedIn, st.evidence(m.span, "located_in:shared_head"))
+		}
 		// a region inside the name, or the document's place for 市委, 市人民政府
 		if !done[g] {
 			done[g] = true

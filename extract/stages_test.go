@@ -253,3 +253,26 @@ func TestFocusesOnBecomes(t *testing.T) {
 		}
 	}
 }
+
+func TestSharedHeadAfterCount(t *testing.T) {
+	x := newTestExtractor(t)
+	c, err := x.Extract(context.Background(), graph.Document{ID: "count"}, "挂牌建设金凤、嘉陵江、明月湖3个重庆实验室。")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{}
+	for _, e := range c.Entities {
+		names[e.ID()] = e.Name
+	}
+	located := map[string]bool{}
+	for _, r := range c.Relations {
+		if r.Type == graph.LocatedIn && names[r.To] == "重庆" {
+			located[names[r.From]] = true
+		}
+	}
+	for _, n := range []string{"金凤实验室", "嘉陵江实验室", "明月湖实验室"} {
+		if !located[n] {
+			t.Errorf("no LOCATED_IN %s -> 重庆 (got %v)", n, located)
+		}
+	}
+}
