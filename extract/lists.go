@@ -110,7 +110,7 @@ func (x *Extractor) lists(runes []rune, c span) []list {
 		}
 	}
 	if len(commas) == 0 {
-		return nil
+		return x.singleDesignation(runes, c)
 	}
 	// the last segment holds the last item, 等 and the classifier
 	last := commas[len(commas)-1] + 1
@@ -225,6 +225,40 @@ func (x *Extractor) lists(runes []rune, c span) []list {
 }
 
 func isDigitRune(r rune) bool { return r >= '0' && r <= '9' }
+
+// singleDesignation finds one name before 等 and a national designation at
+// the start of a clause (矢量光场等国家大科学装置加快建设): the name is a carrier
+// of that designation. Only a bare word opening the clause qualifies, so that
+// a verb phrase before 等 is not taken for a name.
+func (x *Extractor) singleDesignation(runes []rune, c span) []list {
+	deng := -1
+	for i := c.start + 2; i < c.end && i-c.start <= 8; i++ {
+		if runes[i] == '等' {
+			deng = i
+			break
+		}
+		if !isWordRune(runes[i]) || isDigitRune(runes[i]) {
+			return nil
+		}
+	}
+	if deng < 0 {
+		return nil
+	}
+	item := span{c.start, deng}
+	if verbStopIndex.startingAt(runes, item.start, item.end) != nil || leadIndex.startingAt(runes, item.start, item.end) != nil ||
+		x.lexType(runes[item.start:item.end]) != "" || x.endsWithSuffix(runes[item.start:item.end]) {
+		return nil
+	}
+	classEnd := min(c.end, deng+1+16)
+	h := x.designationHead(designation(string(runes[deng+1 : classEnd])))
+	if !nationalDesignation(h) {
+		return nil
+	}
+	name := string(runes[item.start:item.end]) + h
+	l := list{clause: c, area: item, class: span{deng + 1, deng + 1 + len([]rune(h))}, classifier: h, kind: graph.Platform}
+	l.items = []mention{{span: item, typ: graph.Platform, name: name, canon: name, rule: "compose"}}
+	return []list{l}
+}
 
 // designationHead returns the longest start of d that is a platform of the
 // lexicon or ends with a platform suffix (国家创新中心产出… -> 国家创新中心);

@@ -276,3 +276,32 @@ func TestSharedHeadAfterCount(t *testing.T) {
 		}
 	}
 }
+
+func TestSingleDesignation(t *testing.T) {
+	x := newTestExtractor(t)
+	tests := []struct {
+		text, want string
+		found      bool
+	}{
+		{"强化策源功能，矢量光场等国家大科学装置加快建设。", "矢量光场国家大科学装置", true},
+		{"推进节能评价等国家规定事项进行统一评估。", "节能评价国家规定事项", false},
+		{"脑科学等领域国家重点实验室加快建设。", "脑科学领域国家重点实验室", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.want, func(t *testing.T) {
+			c, err := x.Extract(context.Background(), graph.Document{ID: "single"}, tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, e := range c.Entities {
+				if e.Type == graph.Platform && e.Name == tc.want {
+					found = true
+				}
+			}
+			if found != tc.found {
+				t.Errorf("platform %s in %q: %v, want %v", tc.want, tc.text, found, tc.found)
+			}
+		})
+	}
+}
