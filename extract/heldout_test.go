@@ -19,11 +19,11 @@ import (
 var heldoutDocs = []string{"cq_gwr_2026_sci", "sc_gwr_2025_sci", "sh_sci_center_reg_2020_ch4"}
 
 // Floors a little under the pooled held-out scores reached when the test was
-// last raised (entities F1 0.922, relations F1 0.928): a drop below them is a
+// last raised (entities F1 0.956, relations F1 0.958): a drop below them is a
 // regression on text the rules were not written for.
 const (
-	heldoutEntityF1   = 0.90
-	heldoutRelationF1 = 0.90
+	heldoutEntityF1   = 0.93
+	heldoutRelationF1 = 0.93
 )
 
 // TestHeldout extracts the held-out documents from ../shared/corpus and
