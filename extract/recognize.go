@@ -209,6 +209,15 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 			suffix := string(runes[end-slen : end])
 			if localBodies[name] {
 				out = append(out, mention{span: span{start, end}, typ: graph.Institution, name: name, canon: name, rule: "suffix"})
+				// 市、区人民政府: the levels before share the body's head
+				for k := start - 1; k-1 >= c.start && runes[k] == '、'; k -= 2 {
+					lv := string(runes[k-1]) + string(runes[start+1:end])
+					// the level must stand alone (城市、区… is no level); 第X条 may precede it
+					if !localBodies[lv] || (k-2 >= c.start && isWordRune(runes[k-2]) && runes[k-2] != '条') {
+						break
+					}
+					out = append(out, mention{span: span{k - 1, k}, typ: graph.Institution, name: lv, canon: lv, rule: "compose"})
+				}
 				continue
 			}
 			mod := string(runes[start : end-slen])

@@ -305,3 +305,31 @@ func TestSingleDesignation(t *testing.T) {
 		})
 	}
 }
+
+func TestLevelsShareBody(t *testing.T) {
+	x := newTestExtractor(t)
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"第三十三条 市、区人民政府应当优先保障用地需求。", true},
+		{"推进城市、区人民政府协同。", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			c, err := x.Extract(context.Background(), graph.Document{ID: "levels"}, tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := false
+			for _, e := range c.Entities {
+				if e.Type == graph.Institution && e.Name == "市人民政府" {
+					got = true
+				}
+			}
+			if got != tc.want {
+				t.Errorf("市人民政府 in %q: %v, want %v", tc.text, got, tc.want)
+			}
+		})
+	}
+}
