@@ -52,18 +52,29 @@ type Response struct {
 
 // MarshalJSON writes the GraphQL response shape: "data" is present (maybe
 // null) when the operation ran, absent when it was refused.
-func (r *Response) MarshalJSON() ([]byte, error) {
-	type ran struct {
-		Data   any                        `json:"data"`
-		Errors []gqlerrors.FormattedError `json:"errors,omitempty"`
-	}
-	type refused struct {
-		Errors []gqlerrors.FormattedError `json:"errors"`
-	}
+func (r *Response) MarshalJSON() ([]byte, error) { return r.appendJSON(nil) }
+
+func (r *Response) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, '{')
 	if r.ran {
-		return json.Marshal(ran{r.Data, r.Errors})
+		b = append(b, `"data":`...)
+		var err error
+		if b, err = appendJSON(b, r.Data); err != nil {
+			return nil, err
+		}
 	}
-	return json.Marshal(refused{r.Errors})
+	if len(r.Errors) > 0 || !r.ran {
+		if r.ran {
+			b = append(b, ',')
+		}
+		errs, err := json.Marshal(r.Errors)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, `"errors":`...)
+		b = append(b, errs...)
+	}
+	return append(b, '}'), nil
 }
 
 func refusal(status int, err *Error) *Response {

@@ -268,19 +268,37 @@ func (h *Handler) logRefusal(r *http.Request, status int, res *Response) {
 	h.cfg.logger.Info("graphql request refused", "method", r.Method, "path", r.URL.Path, "status", status, "error", msg)
 }
 
+// writeJSON writes v with a status. Responses are encoded by their own
+// appendJSON: going through encoding/json would validate and re-compact
+// their pre-encoded parts.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	var body []byte
+	var err error
+	switch x := v.(type) {
+	case *Response:
+		body, err = x.appendJSON(make([]byte, 0, 1024))
+	case []*Response:
+		body = append(make([]byte, 0, 1024), '[')
+		for i, r := range x {
+			if i > 0 {
+				body = append(body, ',')
+			}
+			if body, err = r.appendJSON(body); err != nil {
+				break
+			}
+		}
+		body = append(body, ']')
+	default:
+		body, err = json.Marshal(v)
+	}
+	if err != nil {
 		status = http.StatusInternalServerError
-		buf.Reset()
-		buf.WriteString(`{"errors":[{"message":"encoding the response failed","extensions":{"code":"INTERNAL"}}]}` + "\n")
+		body = []byte(`{"errors":[{"message":"encoding the response failed","extensions":{"code":"INTERNAL"}}]}`)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(append(body, '\n'))
 }
 
 func acceptsHTML(r *http.Request) bool {
