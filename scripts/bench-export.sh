@@ -46,6 +46,22 @@ measure kg_json "$work/kg.json" "$work/kg" export --db "$db" --format json -o "$
 # computes none, so measure without it too.
 measure kg_gexf_nolayout "$work/kg-nl.gexf" "$work/kg" export --db "$db" --format gexf --layout=false -o "$work/kg-nl.gexf"
 
+# Peak RSS above counts the pages of Badger's memory-mapped table files
+# that the scan touched (file-backed, reclaimable page cache). Sample the
+# split once: RssAnon is the memory the export itself holds.
+"$work/kg" export --db "$db" --format gexf -o "$work/kg-split.gexf" &
+pid=$!
+maxa=0 maxf=0
+while kill -0 "$pid" 2>/dev/null; do
+	a=$(awk '/^RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+	f=$(awk '/^RssFile/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+	[ -n "$a" ] && [ "$a" -gt "$maxa" ] && maxa=$a
+	[ -n "$f" ] && [ "$f" -gt "$maxf" ] && maxf=$f
+	sleep 0.2
+done
+wait "$pid"
+echo "kg_gexf peak RssAnon $((maxa / 1024)) MB, peak RssFile (mapped store files) $((maxf / 1024)) MB"
+
 if [ "${SKIP_NETWORKX:-0}" = 1 ]; then
 	exit 0
 fi
