@@ -19,15 +19,23 @@
 // the graph. Filters (Selection) that restrict the nodes need a set of the
 // admitted node IDs to keep the output closed (no edge whose endpoint is
 // missing); that set costs 8 bytes per admitted node (IDs are hashes, kept
-// as sorted 64-bit integers), about 8 MB for a million nodes. Export reads
-// the store up to four times (selection, layout, nodes, edges); a store
-// that changes meanwhile can yield an edge whose endpoint appeared after
-// the node pass, which the admitted set excludes.
+// as sorted 64-bit integers), about 8 MB for a million nodes; Top keeps a
+// heap of Top entries; ECharts output keeps 8 bytes per node to make names
+// unique. Export reads the entities up to four times (selection, layout
+// (stopping after MaxLayoutNodes+1), ECharts names, output) and the
+// relations up to twice (layout, output). Each pass is one consistent
+// view; a store written to meanwhile can differ between passes, and the
+// output then stays closed only under node filters (the admitted set).
 //
 // Layout (package kg/graph/layout) runs when Options.Layout is set and the
 // selection has at most Options.MaxLayoutNodes nodes (default 10,000); it
-// keeps the node and edge lists of the selection in memory, which at that
-// size is a few megabytes. Positions are deterministic: the same graph gives
+// keeps the node IDs and edges of the selection in memory, a few megabytes
+// at that size.
+//
+// --doc needs, for each entity, its documents (Reader.EntityDocuments) and,
+// for each relation, its evidence (Reader.Evidence): the Reader has no
+// per-document index, so a document selection reads much more than it
+// writes. Positions are deterministic: the same graph gives
 // the same positions.
 //
 // Output is deterministic too: nodes in ID order, edges ordered by From,
