@@ -24,8 +24,10 @@
 // unique. Export reads the entities up to four times (selection, layout
 // (stopping after MaxLayoutNodes+1), ECharts names, output) and the
 // relations up to twice (layout, output). Each pass is one consistent
-// view; a store written to meanwhile can differ between passes, and the
-// output then stays closed only under node filters (the admitted set).
+// view; a store written to meanwhile can differ between passes, so the
+// output pass remembers the node IDs it wrote (8 bytes each again) and
+// drops any edge whose endpoint it did not write: the output is closed
+// whatever happens to the store.
 //
 // Layout (package kg/graph/layout) runs when Options.Layout is set and the
 // selection has at most Options.MaxLayoutNodes nodes (default 10,000); it

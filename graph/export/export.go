@@ -241,8 +241,13 @@ func run(ctx context.Context, enc encoder, src source, opts *Options) error {
 	if err := enc.begin(); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
+	// The IDs written are remembered (8 bytes each) so that no edge goes
+	// out whose endpoint did not, even if the store changed between the
+	// node and edge passes.
+	written := &idSet{}
 	var n node
 	err := src.nodes(ctx, func(e *graph.Entity) error {
+		written.add(e.ID)
 		n.Entity = e
 		if p, ok := pos[e.ID]; ok {
 			n.x, n.y, n.hasPos = p.X, p.Y, true
@@ -257,7 +262,13 @@ func run(ctx context.Context, enc encoder, src source, opts *Options) error {
 	if err := enc.edges(); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	if err := src.edges(ctx, enc.edge); err != nil {
+	err = src.edges(ctx, func(r *graph.Relation) error {
+		if !written.has(r.From) || !written.has(r.To) {
+			return nil
+		}
+		return enc.edge(r)
+	})
+	if err != nil {
 		return fmt.Errorf("export edges: %w", err)
 	}
 	if err := enc.end(); err != nil {
