@@ -306,3 +306,35 @@ func TestExportGEXFOnDisk(t *testing.T) {
 	}
 	validateGEXF(t, path)
 }
+
+// movingReader is a real store whose relation pass also sees a relation to
+// an entity the node pass did not: what a write between the two passes
+// looks like.
+type movingReader struct {
+	*badgerstore.Store
+}
+
+func (m movingReader) EachRelation(ctx context.Context, fn func(*graph.Relation) error) error {
+	late := graph.EntityID(graph.Field, "量子信息")
+	if err := fn(&graph.Relation{From: late, To: graph.EntityID(graph.Field, "人工智能"), Type: graph.CoOccurs, Weight: 1}); err != nil {
+		return err
+	}
+	return m.Store.EachRelation(ctx, fn)
+}
+
+func TestExportClosedWhileStoreChanges(t *testing.T) {
+	s := movingReader{openStore(t)}
+	for _, f := range []Format{JSON, GEXF} {
+		var buf bytes.Buffer
+		if err := Export(context.Background(), s, &buf, f, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(buf.Bytes(), []byte(graph.EntityID(graph.Field, "量子信息"))) {
+			t.Errorf("%s: edge to an entity the node pass did not write", f)
+		}
+	}
+	d := decodeJSON(t, JSON, exportStore(t, s, JSON, Options{}))
+	if len(d.edges) != 6 {
+		t.Errorf("%d edges, want the store's 6", len(d.edges))
+	}
+}
