@@ -48,15 +48,15 @@ func runStats(ctx context.Context, e *env, args []string) error {
 // printStats writes the counts as a table: known types in the model's
 // order, then any others by name; zero counts of known types are shown.
 func printStats(e *env, st *graph.Stats) error {
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "documents\t%d\t\n", st.Documents)
-	fmt.Fprintf(tw, "entities\t%d\t\n", st.Entities)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "documents\t%12d\n", st.Documents)
+	fmt.Fprintf(tw, "entities\t%12d\n", st.Entities)
 	for _, t := range typeOrder(graph.EntityTypes, st.ByType) {
-		fmt.Fprintf(tw, "  %s\t%d\t\n", t, st.ByType[t])
+		fmt.Fprintf(tw, "  %s\t%12d\n", t, st.ByType[t])
 	}
-	fmt.Fprintf(tw, "relations\t%d\t\n", st.Relations)
+	fmt.Fprintf(tw, "relations\t%12d\n", st.Relations)
 	for _, t := range typeOrder(graph.RelationTypes, st.ByRel) {
-		fmt.Fprintf(tw, "  %s\t%d\t\n", t, st.ByRel[t])
+		fmt.Fprintf(tw, "  %s\t%12d\n", t, st.ByRel[t])
 	}
 	return tw.Flush()
 }
