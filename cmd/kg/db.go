@@ -14,5 +14,7 @@ func dbFlag(e *env, fs *flag.FlagSet) *string {
 	if def == "" {
 		def = "kg-data"
 	}
-	return fs.String("db", def, "store `directory` (default $KG_DB, else ./kg-data)")
+	p := fs.String("db", def, "store `directory` (default $KG_DB, else ./kg-data)")
+	fs.StringVar(p, "store", def, "where the graph lives: badger:DIR (same as --db DIR) or dgraph:HOST:PORT[,HOST:PORT...]")
+	return p
 }

@@ -35,15 +35,16 @@ type command struct {
 // commands is the table of subcommands. Each lives in its own file.
 func commands() map[string]command {
 	return map[string]command{
-		"stats":  {"counts of documents, entities and relations by type", runStats},
-		"dump":   {"the whole graph as deterministic JSON lines", runDump},
-		"delete": {"retract a document (by id or source path)", runDelete},
-		"ingest": {"extract documents into the graph", runIngest},
-		"eval":   {"score extraction against gold annotations", runEval},
-		"export": {"export the graph (gexf, graphml, csv, json, ...)", runExport},
-		"query":  {"run one GraphQL query against the store", runQuery},
-		"serve":  {"serve GraphQL over HTTP", runServe},
-		"demo":   {"ingest the bundled sample corpus and serve it", runDemo},
+		"stats":   {"counts of documents, entities and relations by type", runStats},
+		"dump":    {"the whole graph as deterministic JSON lines", runDump},
+		"delete":  {"retract a document (by id or source path)", runDelete},
+		"ingest":  {"extract documents into the graph", runIngest},
+		"eval":    {"score extraction against gold annotations", runEval},
+		"export":  {"export the graph (gexf, graphml, csv, json, ...)", runExport},
+		"query":   {"run one GraphQL query against the store", runQuery},
+		"serve":   {"serve GraphQL over HTTP", runServe},
+		"demo":    {"ingest the bundled sample corpus and serve it", runDemo},
+		"migrate": {"copy the graph to another store (e.g. Badger to Dgraph)", runMigrate},
 	}
 }
 
@@ -115,7 +116,8 @@ func printUsage(w io.Writer, cmds map[string]command) {
 		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Every command takes --db DIR (default $KG_DB, else ./kg-data).")
+	fmt.Fprintln(w, "Every command takes --db DIR (default $KG_DB, else ./kg-data), or --store")
+	fmt.Fprintln(w, "badger:DIR (the same) or --store dgraph:HOST:PORT[,HOST:PORT...] for a Dgraph cluster.")
 	fmt.Fprintln(w, "Exit codes: 0 ok, 1 failed, 2 bad usage, 3 some inputs failed.")
 }
 

@@ -22,6 +22,14 @@ func openStoreLog(ctx context.Context, dir string, readOnly bool, log *slog.Logg
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	sp, err := parseStoreSpec(dir)
+	if err != nil {
+		return nil, err
+	}
+	if sp.kind == "dgraph" {
+		return sp.open(ctx, readOnly, log)
+	}
+	dir = sp.dir // badger:DIR is DIR
 	s, err := badgerstore.Open(dir, badgerstore.Options{ReadOnly: readOnly, Logger: log})
 	if err == nil {
 		return s, nil
