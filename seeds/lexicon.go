@@ -104,7 +104,7 @@ func UserWords() ([]UserWord, error) {
 	seen := map[string]bool{}
 	var out []UserWord
 	add := func(text, typ string) {
-		if len([]rune(text)) < 2 || seen[text] || strings.ContainsAny(text, " \t") {
+		if len([]rune(text)) < 2 || seen[text] || strings.ContainsAny(text, " \t\r\n\x00，。") {
 			return
 		}
 		seen[text] = true

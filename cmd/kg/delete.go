@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
+	"kg/extract/source"
 	"kg/graph"
 )
 
@@ -71,7 +73,13 @@ func findDocument(ctx context.Context, s graph.Reader, arg string) (string, erro
 		return "", err
 	}
 	clean := filepath.ToSlash(filepath.Clean(arg))
-	for _, src := range []string{arg, clean} {
+	srcs := []string{arg, clean}
+	// kg ingest names a document by the absolute path of its file, so a
+	// relative path given here is resolved the same way.
+	if abs, err := source.SourcePath(arg); err == nil {
+		srcs = append(srcs, abs)
+	}
+	for _, src := range srcs {
 		id := graph.DocumentID(src)
 		if _, err := s.Document(ctx, id); err == nil {
 			return id, nil
@@ -85,7 +93,7 @@ func findDocument(ctx context.Context, s graph.Reader, arg string) (string, erro
 			return "", err
 		}
 		for _, d := range page.Documents {
-			if d.Source == arg || d.Source == clean {
+			if slices.Contains(srcs, d.Source) {
 				return d.ID, nil
 			}
 		}
