@@ -143,7 +143,13 @@ type Reader interface {
 
 	// Neighbors returns the start entity and the nodes within q.Depth hops,
 	// closer nodes first, heaviest connecting edge first, then by ID; and
-	// every edge among the returned nodes that the filter allows.
+	// the edges the traversal walked: for each returned node, every edge
+	// the filter allows (relation type, weight, direction taken from the
+	// nearer node) that joins it to a returned node one hop closer to the
+	// start; in (From, Type, To) order. The answer is closed (no edge has a
+	// missing end). Edges between nodes at the same distance, or back
+	// against the filter's direction, are not included: Subgraph returns
+	// every edge among a set of nodes.
 	Neighbors(ctx context.Context, id string, q NeighborQuery) (*Subgraph, error)
 	// ShortestPath returns a shortest path from one entity to another that
 	// the filter allows (bidirectional BFS; among equal lengths, the one

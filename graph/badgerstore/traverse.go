@@ -159,11 +159,50 @@ func (r *reader) allowed(id string, types map[string]bool) (*graph.Entity, bool,
 	return e, types == nil || types[string(e.Type)], nil
 }
 
+// walk is one edge a traversal followed, kept until its far end is chosen
+// or dropped: from is the frontier node it was seen from.
+type walk struct {
+	from string
+	rt   graph.RelationType
+	out  bool // from is the relation's From end
+	rec  *relRec
+}
+
+func (w *walk) relation(to string) graph.Relation {
+	if w.out {
+		return w.rec.relation(graph.RelationKey{From: w.from, Type: w.rt, To: to})
+	}
+	return w.rec.relation(graph.RelationKey{From: to, Type: w.rt, To: w.from})
+}
+
+// cand is a node a layer may add: its heaviest connecting edge's weight and,
+// when the caller wants them, every edge that reached it from the frontier.
+type cand struct {
+	w     int64
+	walks []walk
+}
+
+// relTypes interns relation type names, so keeping a walked edge does not
+// allocate its type.
+type relTypes map[string]graph.RelationType
+
+func (m relTypes) of(b []byte) graph.RelationType {
+	if t, ok := m[string(b)]; ok {
+		return t
+	}
+	t := graph.RelationType(b)
+	m[string(t)] = t
+	return t
+}
+
 // expand is a breadth-first expansion from seeds: per layer, candidates
 // ordered by heaviest connecting edge, then ID; at most limit nodes besides
 // the seeds. It returns the visited nodes in order and whether the limit cut
-// the answer short.
-func (r *reader) expand(ctx context.Context, seeds []string, f *graph.Filter, depth, limit int) ([]*graph.Entity, bool, error) {
+// the answer short. With walked non-nil it also appends the edges the
+// expansion followed into the nodes it added: for each added node, every
+// edge f allows from a node of the previous layer to it (the adjacency the
+// layer read anyway, so this costs no extra reads).
+func (r *reader) expand(ctx context.Context, seeds []string, f *graph.Filter, depth, limit int, walked *[]graph.Relation) ([]*graph.Entity, bool, error) {
 	types := typeSet(f.Types)
 	visited := map[string]bool{}
 	var nodes []*graph.Entity
@@ -183,11 +222,12 @@ func (r *reader) expand(ctx context.Context, seeds []string, f *graph.Filter, de
 	}
 	frontier := slices.Clone(seeds)
 	added := 0
+	rts := relTypes{}
 	for d := 1; d <= depth && len(frontier) > 0; d++ {
 		if err := ctx.Err(); err != nil {
 			return nil, false, err
 		}
-		best := map[string]int64{}
+		best := map[string]*cand{}
 		for _, id := range frontier {
 			if err := r.edges(id, f, func(e *edge) error {
 				if visited[string(e.otherB)] {
@@ -197,8 +237,15 @@ func (r *reader) expand(ctx context.Context, seeds []string, f *graph.Filter, de
 				if err != nil {
 					return err
 				}
-				if old, ok := best[string(e.otherB)]; !ok || w > old {
-					best[e.other()] = w
+				c := best[string(e.otherB)]
+				if c == nil {
+					c = &cand{w: w}
+					best[e.other()] = c
+				} else if w > c.w {
+					c.w = w
+				}
+				if walked != nil {
+					c.walks = append(c.walks, walk{from: id, rt: rts.of(e.rt), out: e.out, rec: e.rec})
 				}
 				return nil
 			}); err != nil {
@@ -211,8 +258,8 @@ func (r *reader) expand(ctx context.Context, seeds []string, f *graph.Filter, de
 		}
 		sort.Slice(cands, func(i, j int) bool {
 			a, b := cands[i], cands[j]
-			if best[a] != best[b] {
-				return best[a] > best[b]
+			if wa, wb := best[a].w, best[b].w; wa != wb {
+				return wa > wb
 			}
 			return a < b
 		})
@@ -232,6 +279,11 @@ func (r *reader) expand(ctx context.Context, seeds []string, f *graph.Filter, de
 			nodes = append(nodes, e)
 			frontier = append(frontier, id)
 			added++
+			if walked != nil {
+				for i := range best[id].walks {
+					*walked = append(*walked, best[id].walks[i].relation(id))
+				}
+			}
 		}
 	}
 	return nodes, false, nil
@@ -291,14 +343,15 @@ func (s *Store) Neighbors(ctx context.Context, id string, q graph.NeighborQuery)
 	var sg *graph.Subgraph
 	err = s.view(ctx, func(txn *badger.Txn) error {
 		r := newReader(txn)
-		nodes, trunc, err := r.expand(ctx, []string{id}, &q.Filter, q.Depth, limit)
+		// The walked edges, not the closure: closing the set would read
+		// the adjacency of every returned node, and neighbours are mostly
+		// hubs. Subgraph is the query for the edges among them.
+		var rels []graph.Relation
+		nodes, trunc, err := r.expand(ctx, []string{id}, &q.Filter, q.Depth, limit, &rels)
 		if err != nil {
 			return err
 		}
-		rels, err := r.closure(nodes, &q.Filter)
-		if err != nil {
-			return err
-		}
+		sort.Slice(rels, func(i, j int) bool { return relKeyLess(rels[i].Key(), rels[j].Key()) })
 		sg = subgraphOf(nodes, rels, trunc)
 		return nil
 	})
@@ -337,7 +390,7 @@ func (s *Store) Subgraph(ctx context.Context, seeds []string, q graph.SubgraphQu
 			sort.Strings(uniq)
 			seeds = uniq[:limit]
 		}
-		nodes, t, err := r.expand(ctx, seeds, &q.Filter, q.Depth, limit-min(len(seedSet), limit))
+		nodes, t, err := r.expand(ctx, seeds, &q.Filter, q.Depth, limit-min(len(seedSet), limit), nil)
 		if err != nil {
 			return err
 		}

@@ -214,13 +214,57 @@ func (s *Store) Neighbors(ctx context.Context, id string, q graph.NeighborQuery)
 		if err != nil {
 			return err
 		}
-		sg = subgraphOf(nodes, rels, trunc)
+		sg = subgraphOf(nodes, walked(id, rels, q.Filter.Direction), trunc)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("neighbors of %s: %w", id, err)
 	}
 	return sg, nil
+}
+
+// walked keeps, of the edges among a neighbourhood (in order), the ones the
+// expansion walked: from a node to one a hop further from start, in a
+// direction dir allows. A node's distance within the neighbourhood is its
+// layer in the expansion, as every node of the layers before the last is in
+// it; so this gives the Badger store's answer, which keeps the edges as it
+// walks them.
+func walked(start string, rels []graph.Relation, dir graph.Direction) []graph.Relation {
+	fwd := func(r *graph.Relation) bool { return r.Type.Undirected() || dir != graph.In }   // From to To
+	back := func(r *graph.Relation) bool { return r.Type.Undirected() || dir != graph.Out } // To to From
+	adj := map[string][]string{}
+	for i := range rels {
+		r := &rels[i]
+		if fwd(r) {
+			adj[r.From] = append(adj[r.From], r.To)
+		}
+		if back(r) {
+			adj[r.To] = append(adj[r.To], r.From)
+		}
+	}
+	dist := map[string]int{start: 0}
+	for front := []string{start}; len(front) > 0; {
+		var next []string
+		for _, u := range front {
+			for _, v := range adj[u] {
+				if _, ok := dist[v]; !ok {
+					dist[v] = dist[u] + 1
+					next = append(next, v)
+				}
+			}
+		}
+		front = next
+	}
+	out := []graph.Relation{}
+	for i := range rels {
+		r := &rels[i]
+		df, okf := dist[r.From]
+		dt, okt := dist[r.To]
+		if okf && okt && (fwd(r) && dt == df+1 || back(r) && df == dt+1) {
+			out = append(out, *r)
+		}
+	}
+	return out
 }
 
 // Subgraph returns the seeds and the nodes within q.Depth hops of them.

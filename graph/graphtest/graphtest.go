@@ -443,35 +443,64 @@ func testEntityDocuments(t *testing.T, open Opener) {
 	wantErr(t, err, graph.ErrNotFound)
 }
 
+// relKeys renders relations as "From Type To" in the order given.
+func relKeys(rels []graph.Relation) []string {
+	out := make([]string, len(rels))
+	for i, r := range rels {
+		out[i] = r.From + " " + string(r.Type) + " " + r.To
+	}
+	return out
+}
+
 func testNeighbors(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := fixtureStore(t, open)
+	k := func(from string, rt graph.RelationType, to string) string {
+		c := graph.RelationKey{From: from, Type: rt, To: to}.Canonical()
+		return c.From + " " + string(rt) + " " + c.To
+	}
+	var (
+		cityAI     = k(idCity, graph.FocusesOn, idAI)
+		cityIC     = k(idCity, graph.FocusesOn, idIC)
+		cityCQ     = k(idCity, graph.LocatedIn, idCQ)
+		cityCQU    = k(idCity, graph.CoOccurs, idCQU)
+		talentCity = k(idTalent, graph.Involves, idCity)
+		cquCQ      = k(idCQU, graph.LocatedIn, idCQ)
+		tfCD       = k(idTF, graph.LocatedIn, idCD)
+		tfAI       = k(idTF, graph.FocusesOn, idAI)
+	)
+	// The relations are the edges the traversal walked, from a node to one
+	// a hop further out: at depth 1 from 科学城, 重庆大学 LOCATED_IN 重庆
+	// joins two neighbours and is left out; going out from 重庆大学, 科学城
+	// LOCATED_IN 重庆 joins two nodes of the first layer and is left out.
 	tests := []struct {
 		name      string
 		start     string
 		q         graph.NeighborQuery
 		nodes     []string
-		rels      int
+		rels      []string
 		truncated bool
 	}{
 		{"depth 1", idCity, graph.NeighborQuery{Depth: 1},
-			[]string{idCity, idAI, idTalent, idCQU, idIC, idCQ}, 6, false},
+			[]string{idCity, idAI, idTalent, idCQU, idIC, idCQ}, []string{cityAI, cityIC, cityCQ, cityCQU, talentCity}, false},
 		{"out", idCity, graph.NeighborQuery{Depth: 1, Filter: graph.Filter{Direction: graph.Out}},
-			[]string{idCity, idAI, idCQU, idIC, idCQ}, 5, false},
+			[]string{idCity, idAI, idCQU, idIC, idCQ}, []string{cityAI, cityIC, cityCQ, cityCQU}, false},
 		{"in", idCity, graph.NeighborQuery{Depth: 1, Filter: graph.Filter{Direction: graph.In}},
-			[]string{idCity, idTalent, idCQU}, 2, false},
+			[]string{idCity, idTalent, idCQU}, []string{talentCity, cityCQU}, false},
 		{"min weight", idCity, graph.NeighborQuery{Depth: 1, Filter: graph.Filter{MinWeight: 2}},
-			[]string{idCity, idAI}, 1, false},
+			[]string{idCity, idAI}, []string{cityAI}, false},
 		{"types", idCity, graph.NeighborQuery{Depth: 1, Filter: graph.Filter{Types: []graph.EntityType{graph.Field}}},
-			[]string{idCity, idAI, idIC}, 2, false},
+			[]string{idCity, idAI, idIC}, []string{cityAI, cityIC}, false},
 		{"relation types", idCity, graph.NeighborQuery{Depth: 1, Filter: graph.Filter{Relations: []graph.RelationType{graph.CoOccurs}}},
-			[]string{idCity, idCQU}, 1, false},
+			[]string{idCity, idCQU}, []string{cityCQU}, false},
 		{"limit", idCity, graph.NeighborQuery{Depth: 1, Limit: 2},
-			[]string{idCity, idAI, idTalent}, 2, true},
+			[]string{idCity, idAI, idTalent}, []string{cityAI, talentCity}, true},
 		{"depth 2", idCD, graph.NeighborQuery{Depth: 2},
-			[]string{idCD, idTF, idAI}, 2, false},
+			[]string{idCD, idTF, idAI}, []string{tfCD, tfAI}, false},
 		{"depth 3", idCD, graph.NeighborQuery{Depth: 3},
-			[]string{idCD, idTF, idAI, idCity}, 3, false},
+			[]string{idCD, idTF, idAI, idCity}, []string{tfCD, tfAI, cityAI}, false},
+		{"depth 2 out", idCQU, graph.NeighborQuery{Depth: 2, Filter: graph.Filter{Direction: graph.Out}},
+			[]string{idCQU, idCity, idCQ, idAI, idIC}, []string{cquCQ, cityCQU, cityAI, cityIC}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -480,7 +509,14 @@ func testNeighbors(t *testing.T, open Opener) {
 				t.Fatal(err)
 			}
 			eq(t, "nodes", ids(sg.Nodes), tc.nodes)
-			eq(t, "relation count", len(sg.Relations), tc.rels)
+			got := relKeys(sg.Relations)
+			if !slices.IsSortedFunc(sg.Relations, func(a, b graph.Relation) int { return keyCmp(a.Key(), b.Key()) }) {
+				t.Errorf("relations not in (From, Type, To) order: %v", got)
+			}
+			want := slices.Clone(tc.rels)
+			slices.Sort(got)
+			slices.Sort(want)
+			eq(t, "relations", got, want)
 			eq(t, "truncated", sg.Truncated, tc.truncated)
 			checkClosed(t, sg)
 		})
@@ -491,6 +527,16 @@ func testNeighbors(t *testing.T, open Opener) {
 	wantErr(t, err, graph.ErrInvalid)
 	_, err = s.Neighbors(ctx, "e0000000000000000", graph.NeighborQuery{Depth: 1})
 	wantErr(t, err, graph.ErrNotFound)
+}
+
+func keyCmp(a, b graph.RelationKey) int {
+	if c := strings.Compare(a.From, b.From); c != 0 {
+		return c
+	}
+	if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
+		return c
+	}
+	return strings.Compare(a.To, b.To)
 }
 
 // checkClosed checks that every edge's endpoints are among the nodes.
