@@ -5,25 +5,36 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/pb"
+	"github.com/dgraph-io/ristretto/v2/z"
 
 	"kg/graph"
 )
 
-// BulkLoad fills an empty store with the documents gen yields, several
-// times faster than Apply: documents' records, mentions and per-document
-// relation records are streamed to Badger's WriteBatch; relations are then
-// summed in one ordered scan of those records, and entities, whose running
-// totals are kept in memory (about 300 bytes each), written last.
+// BulkLoad fills an empty store with the documents gen yields, much faster
+// than Apply. Nothing goes through Badger's memtables or compaction: the
+// per-document records (documents, contribution records, mentions,
+// per-document relation records) are sorted externally, in runs of
+// bulkRunBytes spilled to a temporary directory inside the store; the
+// relation records and adjacency are summed in one ordered pass over the
+// sorted per-document relation records; the entities, whose running totals
+// are kept in memory (a few hundred bytes each), are added last; and the
+// merged, sorted stream is written as Badger tables by a StreamWriter.
+//
+// Memory: about 4 × bulkRunBytes of buffers, plus the entity totals. Disk:
+// the temporary runs, about the size of the store, until the load ends.
 //
 // What it guarantees: at the end the store is exactly what applying every
-// document in turn would give (a document yielded twice is refused). While
-// it runs, readers of this Store may see a partial graph. It is not atomic
-// per document: a marker written first and removed last makes Open refuse
-// a store whose load was interrupted (graph.ErrCorrupt), so a crash leaves
-// a store to delete and load again, never a silently partial one. The store
-// must be empty (graph.ErrInvalid otherwise) and have no curation records.
+// document in turn would give (a document yielded twice is refused). It is
+// not atomic: a marker stored first and removed last makes Open refuse a
+// store whose load was interrupted (graph.ErrCorrupt), so a crash leaves a
+// store to delete and load again, never a silently partial one. Readers of
+// this Store must not run during the load: the StreamWriter replaces the
+// store's tables. The store must be empty (graph.ErrInvalid otherwise) and
+// have no curation records.
 func (s *Store) BulkLoad(ctx context.Context, gen func(yield func(*graph.Contribution) error) error) error {
 	if s.opts.ReadOnly {
 		return fmt.Errorf("bulk load: %w: store is open read-only", graph.ErrInvalid)
@@ -50,10 +61,19 @@ func (s *Store) BulkLoad(ctx context.Context, gen func(yield func(*graph.Contrib
 	if !empty {
 		return fmt.Errorf("bulk load: %w: the store is not empty", graph.ErrInvalid)
 	}
-	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(metaKey(metaBulk), nil) }); err != nil {
+	if err := s.setBulkMarker(); err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
-	b := &bulk{s: s, ents: map[string]*bulkEnt{}, docs: map[string]bool{}, dates: map[string]uint16{}, cnt: map[string]int64{}}
+	tmp, err := os.MkdirTemp(s.dir, "bulk-")
+	if err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	var seq int
+	b := &bulk{s: s, ents: map[string]*bulkEnt{}, docs: map[string]bool{}, dates: map[string]uint16{}, cnt: map[string]int64{},
+		w: newExtSorter(tmp, bulkRunBytes, &seq), rest: newExtSorter(tmp, bulkRunBytes, &seq)}
+	defer b.w.wait()
+	defer b.rest.wait()
 	if err := b.load(ctx, gen); err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
@@ -61,6 +81,13 @@ func (s *Store) BulkLoad(ctx context.Context, gen func(yield func(*graph.Contrib
 		return fmt.Errorf("bulk load: %w", err)
 	}
 	return nil
+}
+
+// bulkRunBytes is the size of one sorted run of a bulk load.
+const bulkRunBytes = 64 << 20
+
+func (s *Store) setBulkMarker() error {
+	return s.db.Update(func(txn *badger.Txn) error { return txn.Set(metaKey(metaBulk), nil) })
 }
 
 type strCount struct {
@@ -101,8 +128,9 @@ type bulk struct {
 	docs      map[string]bool
 	dates     map[string]uint16
 	dateNames []string
-	types     map[string]string // interned entity types
 	cnt       map[string]int64
+	w         *extSorter // per-document relation records (w keys)
+	rest      *extSorter // every other key
 }
 
 func (b *bulk) date(d string) uint16 {
@@ -116,9 +144,6 @@ func (b *bulk) date(d string) uint16 {
 }
 
 func (b *bulk) load(ctx context.Context, gen func(yield func(*graph.Contribution) error) error) error {
-	wb := b.s.db.NewWriteBatch()
-	defer wb.Cancel()
-	set := func(k, v []byte) error { return wb.Set(k, v) }
 	n := 0
 	err := gen(func(c *graph.Contribution) error {
 		if n++; n%256 == 0 {
@@ -138,12 +163,9 @@ func (b *bulk) load(ctx context.Context, gen func(yield func(*graph.Contribution
 				return fmt.Errorf("%w: more than 65535 distinct dates", graph.ErrLimit)
 			}
 		}
-		return b.add(c, set)
+		return b.add(c)
 	})
 	if err != nil {
-		return err
-	}
-	if err := wb.Flush(); err != nil {
 		return err
 	}
 	b.cnt["docs"] = int64(len(b.docs))
@@ -151,10 +173,78 @@ func (b *bulk) load(ctx context.Context, gen func(yield func(*graph.Contribution
 	if err := b.relations(ctx); err != nil {
 		return err
 	}
-	return b.entities(ctx)
+	if err := b.entities(ctx); err != nil {
+		return err
+	}
+	// The marker and the version go into the stream too: Prepare drops
+	// what the store held, and a load interrupted while tables are being
+	// written must leave the marker behind.
+	if err := b.rest.add(metaKey(metaBulk), nil); err != nil {
+		return err
+	}
+	if err := b.rest.add(metaKey(metaVer), appendU32(nil, formatVersion)); err != nil {
+		return err
+	}
+	return b.stream(ctx)
 }
 
-func (b *bulk) add(c *graph.Contribution, set func(k, v []byte) error) error {
+// stream merges the sorted runs into Badger tables.
+func (b *bulk) stream(ctx context.Context) (err error) {
+	ws, err := b.w.sources()
+	if err != nil {
+		return err
+	}
+	rs, err := b.rest.sources()
+	if err != nil {
+		closeRuns(ws)
+		return err
+	}
+	srcs := append(ws, rs...)
+	sw := b.s.db.NewStreamWriter()
+	if err := sw.Prepare(); err != nil {
+		closeRuns(srcs)
+		sw.Cancel()
+		return err
+	}
+	defer func() {
+		if err != nil {
+			sw.Cancel()
+			// Writes are open again after Cancel: leave the marker.
+			b.s.setBulkMarker()
+		}
+	}()
+	const batch = 4 << 20
+	buf := z.NewBuffer(batch+batch/4, "kg-bulk")
+	defer func() { buf.Release() }()
+	kv := &pb.KV{Version: 1}
+	n := 0
+	err = mergeRuns(srcs, func(k, v []byte) error {
+		if n++; n%65536 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		kv.Key, kv.Value = k, v
+		badger.KVToBuffer(kv, buf)
+		if buf.LenNoPadding() >= batch {
+			if err := sw.Write(buf); err != nil {
+				return err
+			}
+			buf.Reset()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := sw.Write(buf); err != nil {
+		return err
+	}
+	return sw.Flush()
+}
+
+func (b *bulk) add(c *graph.Contribution) error {
+	set := b.rest.add
 	r := &contribRecord{C: c}
 	doc, date := c.Doc.ID, c.Doc.Date
 	ents, rels := r.applied()
@@ -200,7 +290,7 @@ func (b *bulk) add(c *graph.Contribution, set func(k, v []byte) error) error {
 	}
 	for _, a := range rels {
 		rd := relDocRec{Weight: a.weight, Date: date, Evidence: a.evidence}
-		if err := set(relDocKey(a.key.From, string(a.key.Type), a.key.To, doc), rd.encode()); err != nil {
+		if err := b.w.add(relDocKey(a.key.From, string(a.key.Type), a.key.To, doc), rd.encode()); err != nil {
 			return err
 		}
 	}
@@ -226,8 +316,6 @@ func (b *bulk) add(c *graph.Contribution, set func(k, v []byte) error) error {
 // relations sums the per-document relation records, in key order, into
 // relation records and adjacency.
 func (b *bulk) relations(ctx context.Context) error {
-	wb := b.s.db.NewWriteBatch()
-	defer wb.Cancel()
 	var cur []byte // the relation key of the group: w from type to
 	var rec relRec
 	var key graph.RelationKey
@@ -236,10 +324,10 @@ func (b *bulk) relations(ctx context.Context) error {
 			return nil
 		}
 		v := rec.encode()
-		if err := wb.Set(outKey(key.From, string(key.Type), key.To), v); err != nil {
+		if err := b.rest.add(outKey(key.From, string(key.Type), key.To), v); err != nil {
 			return err
 		}
-		if err := wb.Set(inKey(key.To, string(key.Type), key.From), v); err != nil {
+		if err := b.rest.add(inKey(key.To, string(key.Type), key.From), v); err != nil {
 			return err
 		}
 		for _, id := range []string{key.From, key.To} {
@@ -253,65 +341,58 @@ func (b *bulk) relations(ctx context.Context) error {
 		b.cnt["r:"+string(key.Type)]++
 		return nil
 	}
-	err := b.s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pRelDoc}, PrefetchValues: true, PrefetchSize: 256})
-		defer it.Close()
-		n := 0
-		for it.Rewind(); it.Valid(); it.Next() {
-			if n++; n%65536 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			k := it.Item().Key()
-			// The group key is everything but the trailing document.
-			end := len(k) - 1
-			for end > 0 && k[end-1] != sepString {
-				end--
-			}
-			group := k[:end]
-			if !bytes.Equal(group, cur) {
-				if err := flush(); err != nil {
-					return err
-				}
-				parts, err := splitStrs(group, 3)
-				if err != nil {
-					return fmt.Errorf("%w: evidence key", graph.ErrCorrupt)
-				}
-				cur = append(cur[:0], group...)
-				key = graph.RelationKey{From: parts[0], Type: graph.RelationType(parts[1]), To: parts[2]}
-				rec = relRec{}
-			}
-			var w int64
-			var date string
-			if err := it.Item().Value(func(v []byte) error {
-				d := decoder{b: v[1:]}
-				w, date = d.int(), d.str()
-				if len(v) == 0 || v[0] != 1 || d.err != nil {
-					return fmt.Errorf("%w: evidence record", graph.ErrCorrupt)
-				}
-				return nil
-			}); err != nil {
+	srcs, err := b.w.sources()
+	if err != nil {
+		return err
+	}
+	n := 0
+	err = mergeRuns(srcs, func(k, v []byte) error {
+		if n++; n%65536 == 0 {
+			if err := ctx.Err(); err != nil {
 				return err
 			}
-			rec.Weight += w
-			rec.Docs++
-			if date != "" {
-				rec.Dates = addCount(rec.Dates, date, 1)
-			}
 		}
-		return flush()
+		// The group key is everything but the trailing document.
+		end := len(k) - 1
+		for end > 0 && k[end-1] != sepString {
+			end--
+		}
+		group := k[:end]
+		if !bytes.Equal(group, cur) {
+			if err := flush(); err != nil {
+				return err
+			}
+			parts, err := splitStrs(group, 3)
+			if err != nil {
+				return fmt.Errorf("%w: evidence key", graph.ErrCorrupt)
+			}
+			cur = append(cur[:0], group...)
+			key = graph.RelationKey{From: parts[0], Type: graph.RelationType(parts[1]), To: parts[2]}
+			rec = relRec{}
+		}
+		if len(v) == 0 || v[0] != 1 {
+			return fmt.Errorf("%w: evidence record", graph.ErrCorrupt)
+		}
+		d := decoder{b: v[1:]}
+		w, date := d.int(), d.str()
+		if d.err != nil {
+			return fmt.Errorf("%w: evidence record", graph.ErrCorrupt)
+		}
+		rec.Weight += w
+		rec.Docs++
+		if date != "" {
+			rec.Dates = addCount(rec.Dates, date, 1)
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return wb.Flush()
+	return flush()
 }
 
-// entities writes the entity records, their indexes and the counters.
+// entities adds the entity records, their indexes and the counters.
 func (b *bulk) entities(ctx context.Context) error {
-	wb := b.s.db.NewWriteBatch()
-	defer wb.Cancel()
 	n := 0
 	for id, e := range b.ents {
 		if n++; n%65536 == 0 {
@@ -329,11 +410,11 @@ func (b *bulk) entities(ctx context.Context) error {
 		for _, dc := range e.dates {
 			rec.Dates = addCount(rec.Dates, b.dateNames[dc.d], int64(dc.n))
 		}
-		if err := wb.Set(entityKey(id), rec.encode()); err != nil {
+		if err := b.rest.add(entityKey(id), rec.encode()); err != nil {
 			return err
 		}
 		for k := range indexKeys(id, rec) {
-			if err := wb.Set([]byte(k), nil); err != nil {
+			if err := b.rest.add([]byte(k), nil); err != nil {
 				return err
 			}
 		}
@@ -343,10 +424,10 @@ func (b *bulk) entities(ctx context.Context) error {
 	}
 	for name, v := range b.cnt {
 		if v != 0 {
-			if err := wb.Set(counterKey(name), encodeCount(v)); err != nil {
+			if err := b.rest.add(counterKey(name), encodeCount(v)); err != nil {
 				return err
 			}
 		}
 	}
-	return wb.Flush()
+	return nil
 }
