@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/gqlerrors"
@@ -48,6 +49,7 @@ type Response struct {
 	Errors []gqlerrors.FormattedError
 	Status int
 	ran    bool
+	query  bool // a query (not a mutation) ran
 }
 
 // MarshalJSON writes the GraphQL response shape: "data" is present (maybe
@@ -92,7 +94,11 @@ type Executor struct {
 	schema graphql.Schema
 	cfg    *config
 	cache  *docCache
+	gen    atomic.Uint64 // mutations run so far: answers cached before one are stale
 }
+
+// generation counts the mutations this executor has run.
+func (x *Executor) generation() uint64 { return x.gen.Load() }
 
 // NewExecutor builds the schema over r and an executor for it.
 func NewExecutor(r graph.Reader, opts ...Option) (*Executor, error) {
@@ -147,6 +153,11 @@ func (x *Executor) Do(ctx context.Context, req Request, access Access) *Response
 	} else if a.op.Operation != ast.OperationTypeQuery {
 		return refusal(http.StatusBadRequest, errorf(CodeBadInput, "%s operations are not supported", a.op.Operation))
 	}
+	if a.op.Operation == ast.OperationTypeMutation {
+		// After it, whatever was cached may be stale, even if it failed
+		// halfway.
+		defer x.gen.Add(1)
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -159,7 +170,8 @@ func (x *Executor) Do(ctx context.Context, req Request, access Access) *Response
 		Args:          req.Variables,
 		Context:       ctx,
 	})
-	out := &Response{Data: res.Data, Errors: res.Errors, Status: http.StatusOK, ran: true}
+	out := &Response{Data: res.Data, Errors: res.Errors, Status: http.StatusOK, ran: true,
+		query: a.op.Operation == ast.OperationTypeQuery}
 	x.finishErrors(ctx, out)
 	return out
 }

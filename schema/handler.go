@@ -34,6 +34,7 @@ type Handler struct {
 	x      *Executor
 	cfg    *config
 	tokenH [sha256.Size]byte
+	cache  *resultCache // nil without WithResultCache
 }
 
 // NewHandler builds the schema over r and an HTTP handler serving it.
@@ -50,6 +51,9 @@ func HandlerFor(x *Executor) *Handler {
 	h := &Handler{x: x, cfg: x.cfg}
 	if x.cfg.token != "" {
 		h.tokenH = sha256.Sum256([]byte(x.cfg.token))
+	}
+	if x.cfg.cache > 0 {
+		h.cache = newResultCache(x.cfg.cache)
 	}
 	return h
 }
@@ -104,7 +108,7 @@ func (h *Handler) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 			}
 			req.Variables = vars
 		}
-		h.respond(w, r, h.x.Do(r.Context(), req, QueryOnly))
+		h.do(w, r, req, QueryOnly)
 	case http.MethodPost:
 		h.servePost(w, r)
 	default:
@@ -167,7 +171,41 @@ func (h *Handler) servePost(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, http.StatusBadRequest, derr)
 		return
 	}
-	h.respond(w, r, h.x.Do(r.Context(), req, access))
+	h.do(w, r, req, access)
+}
+
+// do runs one request and answers it, from the result cache when there is
+// one and it holds the answer for the current graph.
+func (h *Handler) do(w http.ResponseWriter, r *http.Request, req Request, access Access) {
+	if h.cache == nil {
+		h.respond(w, r, h.x.Do(r.Context(), req, access))
+		return
+	}
+	vars, err := json.Marshal(req.Variables) // map keys sorted: one key per set of values
+	if err != nil {
+		h.respond(w, r, h.x.Do(r.Context(), req, access))
+		return
+	}
+	key := req.Query + "\x00" + req.OperationName + "\x00" + string(vars)
+	gen := h.x.generation()
+	if body := h.cache.get(key, gen); body != nil {
+		w.Header().Set("X-Kg-Cache", "hit")
+		writeBody(w, http.StatusOK, body)
+		return
+	}
+	res := h.x.Do(r.Context(), req, access)
+	if !res.query || res.Status != http.StatusOK || len(res.Errors) > 0 {
+		h.respond(w, r, res)
+		return
+	}
+	body, err := res.appendJSON(make([]byte, 0, 1024))
+	if err != nil {
+		h.respond(w, r, res)
+		return
+	}
+	h.cache.put(key, gen, body)
+	w.Header().Set("X-Kg-Cache", "miss")
+	writeBody(w, http.StatusOK, body)
 }
 
 // access decides what a POST may do. The token is compared through its
@@ -295,10 +333,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		body = []byte(`{"errors":[{"message":"encoding the response failed","extensions":{"code":"INTERNAL"}}]}`)
 	}
+	writeBody(w, status, body)
+}
+
+func writeBody(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	w.Write(append(body, '\n'))
+	w.Write(body)
+	w.Write([]byte{'\n'})
 }
 
 func acceptsHTML(r *http.Request) bool {

@@ -126,6 +126,7 @@ type config struct {
 	origins  []string
 	logger   *slog.Logger
 	encode   GraphEncoder
+	cache    int64 // bytes of answers the handler may keep; 0: none
 }
 
 func newConfig(opts []Option) *config {
@@ -165,6 +166,12 @@ func WithToken(token string) Option { return func(c *config) { c.token = token }
 func WithCORSOrigins(origins ...string) Option {
 	return func(c *config) { c.origins = append(c.origins, origins...) }
 }
+
+// WithResultCache lets the handler keep up to maxBytes of encoded answers
+// to queries and serve a repeated query from them. Mutations through the
+// handler invalidate everything cached before them; a store that another
+// process may write must not be served with a cache.
+func WithResultCache(maxBytes int64) Option { return func(c *config) { c.cache = maxBytes } }
 
 // WithLogger makes the handler log failed requests; it is silent otherwise.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }

@@ -527,6 +527,11 @@ func (res *resolver) entityRelations(p graphql.ResolveParams) (any, error) {
 		f.MinWeight = w
 	}
 	rels, err := res.r.EntityRelations(p.Context, e.ID, f, first)
+	if errors.Is(err, graph.ErrNotFound) {
+		// A query reads the store more than once; a write in between
+		// removed the entity, and with it its relations.
+		return []any{}, nil
+	}
 	if err != nil {
 		return nil, coded(err)
 	}
@@ -630,6 +635,9 @@ func (res *resolver) relationEvidence(p graphql.ResolveParams) (any, error) {
 		return []any{}, err
 	}
 	ev, err := res.r.Evidence(p.Context, srcRelation(p).Key(), first)
+	if errors.Is(err, graph.ErrNotFound) {
+		return []any{}, nil // removed by a write since the relation was read
+	}
 	if err != nil {
 		return nil, coded(err)
 	}

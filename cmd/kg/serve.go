@@ -29,7 +29,10 @@ GET /healthz. Mutations (ingest, deleteDocument, mergeEntities, addAlias)
 are enabled only with --token-file and then need the header
 "Authorization: Bearer <token>". Without a token the store is opened
 read-only, so kg query and kg stats can read it at the same time.
---db also takes dgraph:HOST:PORT to serve a Dgraph cluster.`
+--db also takes dgraph:HOST:PORT to serve a Dgraph cluster. --cache-mb N
+answers a repeated query (same text and variables) from memory until the
+next mutation; no other process can write a Badger store that kg serve
+holds, so the answers stay exact.`
 
 type serveOptions struct {
 	db        string
@@ -38,6 +41,7 @@ type serveOptions struct {
 	origins   []string
 	timeout   time.Duration
 	maxCost   int
+	cacheMB   int
 	verbose   bool
 }
 
@@ -56,6 +60,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs.Var((*multiFlag)(&o.origins), "cors-origin", "allow cross-origin requests from this `origin` (repeatable; * for any)")
 	fs.DurationVar(&o.timeout, "timeout", schema.DefaultLimits.Timeout, "time limit of one request")
 	fs.IntVar(&o.maxCost, "max-cost", schema.DefaultLimits.MaxCost, "cost limit of one query (fields, multiplied by page sizes)")
+	fs.IntVar(&o.cacheMB, "cache-mb", 0, "keep up to this many `MiB` of answers and serve repeated queries from them (Badger stores only)")
 	fs.BoolVar(&o.verbose, "v", false, "log refused requests to stderr")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -68,6 +73,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if o.timeout <= 0 || o.maxCost <= 0 {
 		return usagef("--timeout and --max-cost must be positive")
 	}
+	if o.cacheMB < 0 {
+		return usagef("--cache-mb must not be negative")
+	}
 	token := ""
 	if o.tokenFile != "" {
 		if token, err = readToken(e, o.tokenFile); err != nil {
@@ -77,6 +85,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	spec, err := parseStoreSpec(o.db)
 	if err != nil {
 		return err
+	}
+	// The cache is sound only when this process is the store's one writer:
+	// Badger's directory lock guarantees it; a Dgraph cluster has other
+	// clients.
+	if o.cacheMB > 0 && spec.kind == "dgraph" {
+		return usagef("--cache-mb needs a Badger store: a Dgraph cluster can change under the cache")
 	}
 	st, err := spec.open(ctx, token == "", nil)
 	if err != nil {
@@ -90,6 +104,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	if o.verbose {
 		opts = append(opts, schema.WithLogger(slog.New(slog.NewTextHandler(e.stderr, nil))))
+	}
+	if o.cacheMB > 0 {
+		opts = append(opts, schema.WithResultCache(int64(o.cacheMB)<<20))
 	}
 	if token != "" {
 		x, closeX, err := newExtractor()

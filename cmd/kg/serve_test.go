@@ -330,8 +330,14 @@ func TestServe(t *testing.T) {
 // kg query, and mutations are refused.
 func TestServeReadOnly(t *testing.T) {
 	db := sampleGraphStore(t)
-	r := start(t, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	r := start(t, "serve", "--db", db, "--addr", "127.0.0.1:0", "--cache-mb", "8")
 	u := r.url(t)
+	for i := 0; i < 2; i++ {
+		res := post(t, u, "", `{ entity(name: "国家重点实验室") { type } }`, nil).must(t)
+		if jsonAt(res.Data, "entity.type") != "PLATFORM" {
+			t.Errorf("answer %d with the cache: %v", i, res.Data)
+		}
+	}
 	if res := post(t, u, "", `mutation { deleteDocument(id: "x") }`, nil); res.status != 403 || res.code() != "FORBIDDEN" {
 		t.Errorf("mutation: %d %q", res.status, res.code())
 	}
@@ -361,6 +367,7 @@ func TestServeFlags(t *testing.T) {
 		{"bad address", []string{"serve", "--db", db, "--addr", "127.0.0.1:99999"}, exitFailed, "listen on"},
 		{"no store", []string{"serve", "--db", filepath.Join(t.TempDir(), "none"), "--addr", "127.0.0.1:0"}, exitFailed, "no kg store"},
 		{"bad timeout", []string{"serve", "--db", db, "--timeout", "0s"}, exitUsage, "must be positive"},
+		{"cache on Dgraph", []string{"serve", "--db", "dgraph:127.0.0.1:9080", "--cache-mb", "8"}, exitUsage, "needs a Badger store"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
