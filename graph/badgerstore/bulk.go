@@ -70,8 +70,12 @@ func (s *Store) BulkLoad(ctx context.Context, gen func(yield func(*graph.Contrib
 	}
 	defer os.RemoveAll(tmp)
 	var seq int
+	run := bulkRunBytes
+	if s.bulkRun > 0 {
+		run = s.bulkRun
+	}
 	b := &bulk{s: s, ents: map[string]*bulkEnt{}, docs: map[string]bool{}, dates: map[string]uint16{}, cnt: map[string]int64{},
-		w: newExtSorter(tmp, bulkRunBytes, &seq), rest: newExtSorter(tmp, bulkRunBytes, &seq)}
+		w: newExtSorter(tmp, run, &seq), rest: newExtSorter(tmp, run, &seq)}
 	defer b.w.wait()
 	defer b.rest.wait()
 	if err := b.load(ctx, gen); err != nil {

@@ -1,8 +1,14 @@
 package badgerstore
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
 	"testing"
 
 	"kg/graph"
@@ -10,11 +16,24 @@ import (
 )
 
 func TestBulkLoadEqualsApply(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		run  int // sorted run size, 0 for the default
+	}{
+		{"in memory", 0},
+		{"spilled runs", 4 << 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testBulkLoadEqualsApply(t, tc.run) })
+	}
+}
+
+func testBulkLoadEqualsApply(t *testing.T, run int) {
 	ctx := context.Background()
 	cs := docs(40, 120, 12, 25)
 	a := openT(t, Options{})
 	applyAll(t, a, cs...)
 	b := openT(t, Options{})
+	b.bulkRun = run
 	if err := b.BulkLoad(ctx, func(yield func(*graph.Contribution) error) error {
 		for _, c := range cs {
 			if err := yield(c); err != nil {
@@ -27,6 +46,10 @@ func TestBulkLoadEqualsApply(t *testing.T) {
 	}
 	if rawDump(t, a) != rawDump(t, b) {
 		t.Error("bulk load and Apply give different stores")
+	}
+	// The temporary runs are gone.
+	if tmp, _ := filepath.Glob(filepath.Join(b.dir, "bulk-*")); len(tmp) > 0 {
+		t.Errorf("temporary files left: %v", tmp)
 	}
 	checkInvariants(t, b)
 	// A loaded store takes ordinary writes afterwards.
@@ -82,5 +105,76 @@ func TestBulkLoadInterrupted(t *testing.T) {
 	s.Close()
 	if _, err := Open(dir, Options{}); !errors.Is(err, graph.ErrCorrupt) {
 		t.Errorf("open after an interrupted bulk load: %v, want ErrCorrupt", err)
+	}
+}
+
+func TestExtSorter(t *testing.T) {
+	for _, limit := range []int{1 << 10, 16 << 10, 1 << 20} {
+		t.Run(fmt.Sprintf("limit=%d", limit), func(t *testing.T) {
+			dir := t.TempDir()
+			var seq int
+			s := newExtSorter(dir, limit, &seq)
+			defer s.wait()
+			r := rand.New(rand.NewPCG(1, uint64(limit)))
+			want := map[string]string{}
+			for i := range 3000 {
+				k := fmt.Sprintf("k%08x-%d", r.Uint32(), i)
+				v := bytes.Repeat([]byte{byte(i)}, r.IntN(40))
+				want[k] = string(v)
+				if err := s.add([]byte(k), v); err != nil {
+					t.Fatal(err)
+				}
+			}
+			keys := make([]string, 0, len(want))
+			for k := range want {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			// Two passes give the same records, in order.
+			for pass := range 2 {
+				srcs, err := s.sources()
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				err = mergeRuns(srcs, func(k, v []byte) error {
+					if want[string(k)] != string(v) {
+						return fmt.Errorf("key %q: value %x, want %x", k, v, want[string(k)])
+					}
+					got = append(got, string(k))
+					return nil
+				})
+				if err != nil {
+					t.Fatalf("pass %d: %v", pass, err)
+				}
+				if !slices.Equal(got, keys) {
+					t.Fatalf("pass %d: %d keys out of order or missing (want %d)", pass, len(got), len(keys))
+				}
+			}
+			if runs, _ := filepath.Glob(filepath.Join(dir, "run-*")); limit < 1<<20 && len(runs) == 0 {
+				t.Error("nothing spilled")
+			}
+			if err := s.add([]byte("late"), nil); err == nil {
+				t.Error("add after the merge began: no error")
+			}
+		})
+	}
+}
+
+func TestExtSorterDuplicate(t *testing.T) {
+	var seq int
+	s := newExtSorter(t.TempDir(), 32, &seq)
+	defer s.wait()
+	for _, k := range []string{"b", "a", "c", "a"} {
+		if err := s.add([]byte(k), []byte("12345678")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srcs, err := s.sources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mergeRuns(srcs, func(k, v []byte) error { return nil }); err == nil || err == io.EOF {
+		t.Errorf("duplicate key merged: %v", err)
 	}
 }

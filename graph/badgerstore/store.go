@@ -52,6 +52,9 @@ type Store struct {
 	inflight sync.WaitGroup
 	// wmu serialises writers (Apply, Delete, Merge, AddAlias, BulkLoad).
 	wmu sync.Mutex
+	// bulkRun is BulkLoad's sorted run size; 0 means bulkRunBytes. Tests
+	// set it small to make a load spill.
+	bulkRun int
 }
 
 var _ graph.Store = (*Store)(nil)
