@@ -74,6 +74,11 @@ func shortestPath(ctx context.Context, r *reader, from, to string, f graph.Filte
 	fwd, bwd := f, reverse(f)
 	distF := map[string]int{from: 0}
 	distB := map[string]int{to: 0}
+	// predF holds, for each node the forward search reached, every node of
+	// the layer before with an edge to it (the shortest-path DAG), noted
+	// while the layers are read so that marking the nodes on shortest
+	// paths reads no adjacency again.
+	predF := map[string][]string{}
 	frontF, frontB := []string{from}, []string{to}
 	kf, kb := 0, 0
 	best := -1
@@ -92,7 +97,11 @@ func shortestPath(ctx context.Context, r *reader, from, to string, f graph.Filte
 		var next []string
 		for _, u := range front {
 			if err := r.edges(u, filt, func(e *edge) error {
-				if _, seen := dist[string(e.otherB)]; seen {
+				if d, seen := dist[string(e.otherB)]; seen {
+					if forward && d == k+1 {
+						v := e.other()
+						predF[v] = append(predF[v], u)
+					}
 					return nil
 				}
 				v := e.other()
@@ -102,6 +111,9 @@ func shortestPath(ctx context.Context, r *reader, from, to string, f graph.Filte
 				}
 				dist[v] = k + 1
 				next = append(next, v)
+				if forward {
+					predF[v] = append(predF[v], u)
+				}
 				if d, met := other[v]; met && (best < 0 || k+1+d < best) {
 					best = k + 1 + d
 				}
@@ -133,14 +145,11 @@ func shortestPath(ctx context.Context, r *reader, from, to string, f graph.Filte
 	}
 	for d := maxLayer; d > 0; d-- {
 		for _, v := range layer[d] {
-			if err := r.edges(v, &bwd, func(e *edge) error {
-				if du, ok := distF[string(e.otherB)]; ok && du == d-1 && !good[string(e.otherB)] {
-					good[e.other()] = true
-					layer[d-1] = append(layer[d-1], e.other())
+			for _, u := range predF[v] {
+				if !good[u] {
+					good[u] = true
+					layer[d-1] = append(layer[d-1], u)
 				}
-				return nil
-			}); err != nil {
-				return nil, err
 			}
 		}
 	}
