@@ -387,3 +387,22 @@ func TestEChartsUniqueNames(t *testing.T) {
 		t.Errorf("names %v: want 北京（region）, 北京（institution） and 人工智能 unchanged", got)
 	}
 }
+
+func TestIDSet(t *testing.T) {
+	var s idSet
+	ids := []string{graph.EntityID(graph.Field, "人工智能"), "eFFFF000000000000", "x1", "e0123456789abcdef", "e123"}
+	for _, id := range ids[:3] {
+		s.add(id)
+	}
+	for i, id := range ids {
+		if got, want := s.has(id), i < 3; got != want {
+			t.Errorf("has(%q) = %v, want %v", id, got, want)
+		}
+	}
+	if v, ok := parseID("e0123456789abcdef"); !ok || v != 0x0123456789abcdef {
+		t.Errorf("parseID: %x %v", v, ok)
+	}
+	if _, ok := parseID("e0123456789ABCDEF"); ok {
+		t.Error("parseID accepted upper-case hex, which EntityID never makes")
+	}
+}

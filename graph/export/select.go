@@ -137,12 +137,26 @@ type idSet struct {
 	sorted bool
 }
 
+// parseID reads an ID of the form graph.EntityID makes: "e" and 16
+// lower-case hex digits. It runs twice per exported edge, so it is a plain
+// loop.
 func parseID(id string) (uint64, bool) {
 	if len(id) != 17 || id[0] != 'e' {
 		return 0, false
 	}
-	v, err := strconv.ParseUint(id[1:], 16, 64)
-	return v, err == nil && strings.ToLower(id[1:]) == id[1:]
+	var v uint64
+	for i := 1; i < 17; i++ {
+		c := id[i]
+		switch {
+		case c >= '0' && c <= '9':
+			v = v<<4 | uint64(c-'0')
+		case c >= 'a' && c <= 'f':
+			v = v<<4 | uint64(c-'a'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
 }
 
 func (s *idSet) add(id string) {
