@@ -51,10 +51,11 @@ to_ms() {
 		printf "%.2f", n }'
 }
 
-# serve DB: starts kg serve on a free port and sets URL.
+# serve DB [FLAGS...]: starts kg serve on a free port and sets URL.
 serve() {
-	local log="$WORK/serve.log"
-	"$WORK/kg" serve --db "$1" --addr 127.0.0.1:0 2>"$log" &
+	local log="$WORK/serve.log" db=$1
+	shift
+	"$WORK/kg" serve --db "$db" --addr 127.0.0.1:0 "$@" 2>"$log" &
 	SERVER=$!
 	for _ in $(seq 1 200); do
 		URL=$(grep -o 'http://127.0.0.1:[0-9]*/graphql' "$log" || true)
@@ -145,6 +146,11 @@ if [[ $what == demo || $what == all ]]; then
 	far=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["data"]["b"]["id"])' "$ids")
 	run_graph "Demo graph (the six sample documents: $(tail -1 "$WORK/ingest.log" | sed 's/^store: //'); 国家重点实验室, path to 集成电路)" \
 		"$WORK/demo" "$mid" "国家重点实验室" "$far"
+	header "Demo graph with kg serve --cache-mb 64 (every request after the first is a cache hit)"
+	serve "$WORK/demo" --cache-mb 64
+	bench 'neighbors(depth:1, first:50)' "$NEIGHBORS" "{\"id\": $(json_str "$mid"), \"d\": 1}"
+	bench 'neighbors(depth:2, first:50)' "$NEIGHBORS" "{\"id\": $(json_str "$mid"), \"d\": 2}"
+	stop
 fi
 
 if [[ $what == synth || $what == all ]]; then
