@@ -79,3 +79,22 @@ func BenchmarkLayoutExport(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkIDSetHas is the closure check's cost per edge endpoint over a
+// million written nodes.
+func BenchmarkIDSetHas(b *testing.B) {
+	var s idSet
+	ids := make([]string, 1_000_000)
+	for i := range ids {
+		ids[i] = graph.EntityID(graph.Field, fmt.Sprint(i))
+		s.add(ids[i])
+	}
+	s.has(ids[0])
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if !s.has(ids[(i*7919)%len(ids)]) {
+			b.Fatal("missing")
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -398,6 +399,19 @@ func TestIDSet(t *testing.T) {
 		if got, want := s.has(id), i < 3; got != want {
 			t.Errorf("has(%q) = %v, want %v", id, got, want)
 		}
+	}
+	// Adding after the first lookup goes into the table, growing it.
+	for i := 0; i < 100; i++ {
+		s.add(graph.EntityID(graph.Region, strconv.Itoa(i)))
+	}
+	s.add("e0000000000000000")
+	for i := 0; i < 100; i++ {
+		if !s.has(graph.EntityID(graph.Region, strconv.Itoa(i))) {
+			t.Fatalf("region %d lost when the table grew", i)
+		}
+	}
+	if !s.has("e0000000000000000") || !s.has(ids[0]) || s.has(ids[3]) {
+		t.Error("lookups wrong after growth")
 	}
 	if v, ok := parseID("e0123456789abcdef"); !ok || v != 0x0123456789abcdef {
 		t.Errorf("parseID: %x %v", v, ok)
