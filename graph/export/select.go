@@ -166,6 +166,7 @@ func (s *idSet) build() {
 		size *= 2
 	}
 	s.table = make([]uint64, size)
+	s.count = 0
 	for _, v := range s.nums {
 		s.insert(v)
 	}
