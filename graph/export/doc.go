@@ -18,14 +18,15 @@
 // EachRelation and written as they come, so memory stays flat however large
 // the graph. Filters (Selection) that restrict the nodes need a set of the
 // admitted node IDs to keep the output closed (no edge whose endpoint is
-// missing); that set costs 8 bytes per admitted node (IDs are hashes, kept
-// as sorted 64-bit integers), about 8 MB for a million nodes; Top keeps a
+// missing); that set costs 16 bytes per admitted node (IDs are hashes, kept
+// as 64-bit integers in a hash table at most half full), about 16 MB for a
+// million nodes; Top keeps a
 // heap of Top entries; ECharts output keeps 8 bytes per node to make names
 // unique. Export reads the entities up to four times (selection, layout
 // (stopping after MaxLayoutNodes+1), ECharts names, output) and the
 // relations up to twice (layout, output). Each pass is one consistent
 // view; a store written to meanwhile can differ between passes, so the
-// output pass remembers the node IDs it wrote (8 bytes each again) and
+// output pass remembers the node IDs it wrote (16 bytes each again) and
 // drops any edge whose endpoint it did not write: the output is closed
 // whatever happens to the store.
 //

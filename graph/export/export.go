@@ -241,7 +241,7 @@ func run(ctx context.Context, enc encoder, src source, opts *Options) error {
 	if err := enc.begin(); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	// The IDs written are remembered (8 bytes each) so that no edge goes
+	// The IDs written are remembered (16 bytes each) so that no edge goes
 	// out whose endpoint did not, even if the store changed between the
 	// node and edge passes.
 	written := &idSet{}
