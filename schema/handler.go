@@ -35,6 +35,17 @@ type Handler struct {
 	cfg    *config
 	tokenH [sha256.Size]byte
 	cache  *resultCache // nil without WithResultCache
+	routes map[string]http.Handler
+}
+
+// Mount serves x at path (an exact path such as "/export") behind the same
+// CORS allow-list and panic guard as the GraphQL endpoint. Call it before
+// serving.
+func (h *Handler) Mount(path string, x http.Handler) {
+	if h.routes == nil {
+		h.routes = map[string]http.Handler{}
+	}
+	h.routes[path] = x
 }
 
 // NewHandler builds the schema over r and an HTTP handler serving it.
@@ -87,6 +98,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		servePage(w)
 	default:
+		if x, ok := h.routes[r.URL.Path]; ok {
+			x.ServeHTTP(w, r)
+			return
+		}
 		h.refuse(w, r, http.StatusNotFound, errorf(CodeNotFound, "no such path %q: the API is at /graphql", r.URL.Path))
 	}
 }

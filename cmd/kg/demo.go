@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"kg/extract/source"
+	"kg/graph/export"
 	"kg/schema"
 	"kg/seeds"
 )
@@ -81,6 +82,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	h.Mount("/export", export.NewHandler(st))
 	return serveHTTP(ctx, e, *addr, schema.DefaultLimits.Timeout, h, func(u string) { printDemo(e, u) })
 }
 

@@ -28,7 +28,9 @@ const exportUsage = `--format F [-o FILE|DIR] [filters]
 
 Formats: gexf (Gephi), graphml, csv (Gephi spreadsheet: nodes.csv and
 edges.csv in the -o DIR), json (node-link), cytoscape, graphology, d3,
-echarts. Output goes to stdout unless -o is given (csv needs -o DIR).
+echarts; rdf and rdf-schema (the whole graph as N-Quads and its DQL schema,
+for dgraph live or bulk; filters do not apply). Output goes to stdout
+unless -o is given (csv needs -o DIR).
 Filters combine: --types and --relations are comma-separated lists,
 --doc ID keeps what one document contributed, --around NAME --depth K
 the neighbourhood of an entity (name, alias or ID).`
@@ -64,7 +66,20 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return usagef("--size %q: want mentions or degree", *size)
 	}
 	if o.format == "" {
-		return usagef("--format is required (gexf, graphml, csv, json, cytoscape, graphology, d3, echarts)")
+		return usagef("--format is required (gexf, graphml, csv, json, cytoscape, graphology, d3, echarts, rdf, rdf-schema)")
+	}
+	if slices.Contains(rdfFormats, o.format) {
+		// RDF is the whole graph in the Dgraph backend's node layout, for
+		// dgraph live/bulk; the slice filters do not apply to it.
+		st, err := openStore(ctx, o.db, true)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if o.out == "" || o.out == "-" {
+			return exportRDF(ctx, st, e.stdout, o.format)
+		}
+		return exportWriteFile(o.out, func(w io.Writer) error { return exportRDF(ctx, st, w, o.format) })
 	}
 	f, err := export.ParseFormat(o.format)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"kg/extract"
 	"kg/extract/source"
 	"kg/graph"
+	"kg/graph/export"
 	"kg/schema"
 )
 
@@ -120,6 +121,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	h.Mount("/export", export.NewHandler(st))
 	return serveHTTP(ctx, e, o.addr, o.timeout, h, func(url string) {
 		mut := "mutations disabled (no --token-file)"
 		if token != "" {
