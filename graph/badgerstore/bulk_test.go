@@ -114,6 +114,7 @@ func TestExtSorter(t *testing.T) {
 			dir := t.TempDir()
 			var seq int
 			s := newExtSorter(dir, limit, &seq)
+			s.fanIn = 4 // small runs are merged into longer ones first
 			defer s.wait()
 			r := rand.New(rand.NewPCG(1, uint64(limit)))
 			want := map[string]string{}
@@ -151,8 +152,15 @@ func TestExtSorter(t *testing.T) {
 					t.Fatalf("pass %d: %d keys out of order or missing (want %d)", pass, len(got), len(keys))
 				}
 			}
-			if runs, _ := filepath.Glob(filepath.Join(dir, "run-*")); limit < 1<<20 && len(runs) == 0 {
+			runs, _ := filepath.Glob(filepath.Join(dir, "run-*"))
+			if limit < 1<<20 && len(runs) == 0 {
 				t.Error("nothing spilled")
+			}
+			if len(runs) > s.fanIn-1 {
+				t.Errorf("%d run files left, want at most %d", len(runs), s.fanIn-1)
+			}
+			if seq <= len(runs) && limit < 16<<10 {
+				t.Errorf("%d runs written, %d left: no run was merged", seq, len(runs))
 			}
 			if err := s.add([]byte("late"), nil); err == nil {
 				t.Error("add after the merge began: no error")

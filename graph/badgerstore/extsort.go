@@ -31,10 +31,76 @@ type extSorter struct {
 	seq   *int // shared file counter of the sorters in dir
 	spill chan error
 	done  bool // sources was called: buf is sorted, add is refused
+	fanIn int  // most run files merged at once
 }
 
+// maxFanIn bounds the run files open at once in a merge (each also holds a
+// 256 KiB read buffer). The 1M/5M synth graph makes about 100 runs of
+// 32 MiB; bigger loads first merge runs into longer ones.
+const maxFanIn = 128
+
 func newExtSorter(dir string, limit int, seq *int) *extSorter {
-	return &extSorter{dir: dir, limit: limit, seq: seq}
+	return &extSorter{dir: dir, limit: limit, seq: seq, fanIn: maxFanIn}
+}
+
+func (s *extSorter) nextRun() string {
+	*s.seq++
+	return filepath.Join(s.dir, fmt.Sprintf("run-%06d", *s.seq))
+}
+
+// compact merges run files, fanIn at a time, until at most fanIn are left
+// (one slot is kept for the in-memory buffer).
+func (s *extSorter) compact() error {
+	for len(s.runs) > s.fanIn-1 {
+		group := s.runs[:s.fanIn]
+		srcs, err := openRuns(group)
+		if err != nil {
+			return err
+		}
+		path := s.nextRun()
+		f, err := os.Create(path)
+		if err != nil {
+			closeRuns(srcs)
+			return err
+		}
+		w := bufio.NewWriterSize(f, 1<<20)
+		var hdr [8]byte
+		err = mergeRuns(srcs, func(k, v []byte) error {
+			binary.BigEndian.PutUint32(hdr[:], uint32(len(k)))
+			binary.BigEndian.PutUint32(hdr[4:], uint32(len(v)))
+			w.Write(hdr[:])
+			w.Write(k)
+			_, err := w.Write(v)
+			return err
+		})
+		if err == nil {
+			err = w.Flush()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		for _, p := range group {
+			os.Remove(p)
+		}
+		s.runs = append(s.runs[s.fanIn:], path)
+	}
+	return nil
+}
+
+func openRuns(paths []string) ([]runSource, error) {
+	var out []runSource
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			closeRuns(out)
+			return nil, err
+		}
+		out = append(out, &fileRun{f: f, r: bufio.NewReaderSize(f, 256<<10)})
+	}
+	return out, nil
 }
 
 func (s *extSorter) add(k, v []byte) error {
@@ -87,8 +153,7 @@ func (s *extSorter) flush() error {
 	if err := s.wait(); err != nil {
 		return err
 	}
-	*s.seq++
-	path := filepath.Join(s.dir, fmt.Sprintf("run-%06d", *s.seq))
+	path := s.nextRun()
 	s.runs = append(s.runs, path)
 	buf, offs := s.buf, s.offs
 	s.buf = make([]byte, 0, s.limit)
@@ -131,14 +196,12 @@ func (s *extSorter) sources() ([]runSource, error) {
 		sortRecs(s.buf, s.offs)
 		s.done = true
 	}
-	var out []runSource
-	for _, p := range s.runs {
-		f, err := os.Open(p)
-		if err != nil {
-			closeRuns(out)
-			return nil, err
-		}
-		out = append(out, &fileRun{f: f, r: bufio.NewReaderSize(f, 256<<10)})
+	if err := s.compact(); err != nil {
+		return nil, err
+	}
+	out, err := openRuns(s.runs)
+	if err != nil {
+		return nil, err
 	}
 	out = append(out, &memRun{buf: s.buf, offs: s.offs})
 	return out, nil
