@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/pb"
@@ -229,9 +231,31 @@ func (b *bulk) stream(ctx context.Context) (err error) {
 			b.s.setBulkMarker()
 		}
 	}()
+	// The merge encodes batches while a second goroutine hands the
+	// previous one to the StreamWriter (which decodes it and writes the
+	// value log): two buffers, one in each stage.
 	const batch = 4 << 20
-	buf := z.NewBuffer(batch+batch/4, "kg-bulk")
-	defer func() { buf.Release() }()
+	free := make(chan *z.Buffer, 2)
+	full := make(chan *z.Buffer, 1)
+	for range 2 {
+		free <- z.NewBuffer(batch+batch/4, "kg-bulk")
+	}
+	werr := make(chan error, 1)
+	var failed atomic.Bool
+	go func() {
+		var err error
+		for buf := range full {
+			if err == nil {
+				if err = sw.Write(buf); err != nil {
+					failed.Store(true)
+				}
+			}
+			buf.Reset()
+			free <- buf
+		}
+		werr <- err
+	}()
+	buf := <-free
 	kv := &pb.KV{Version: 1}
 	n := 0
 	err = mergeRuns(srcs, func(k, v []byte) error {
@@ -243,17 +267,27 @@ func (b *bulk) stream(ctx context.Context) (err error) {
 		kv.Key, kv.Value = k, v
 		badger.KVToBuffer(kv, buf)
 		if buf.LenNoPadding() >= batch {
-			if err := sw.Write(buf); err != nil {
-				return err
+			if failed.Load() {
+				return errors.New("stream writer failed")
 			}
-			buf.Reset()
+			full <- buf
+			buf = <-free
 		}
 		return nil
 	})
-	if err != nil {
-		return err
+	if err == nil {
+		full <- buf
+	} else {
+		free <- buf
 	}
-	if err := sw.Write(buf); err != nil {
+	close(full)
+	if werr := <-werr; werr != nil {
+		err = werr // the cause, rather than the merge's "stream writer failed"
+	}
+	for range 2 {
+		(<-free).Release()
+	}
+	if err != nil {
 		return err
 	}
 	return sw.Flush()
