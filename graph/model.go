@@ -127,7 +127,12 @@ type Span struct {
 // EntityID returns the stable ID of the entity with the given type and name:
 // the same for every surface form that normalises alike.
 func EntityID(t EntityType, name string) string {
-	return hashID("e", string(t)+"\x00"+Normalize(name))
+	return entityIDNorm(t, Normalize(name))
+}
+
+// entityIDNorm is EntityID of a name already normalised.
+func entityIDNorm(t EntityType, norm string) string {
+	return hashID("e", string(t)+"\x00"+norm)
 }
 
 // DocumentID returns the stable ID of a document read from source (a path
@@ -184,10 +189,11 @@ func (c *Contribution) Validate() error {
 	ids := make(map[string]bool, len(c.Entities))
 	for i := range c.Entities {
 		e := &c.Entities[i]
-		if e.Type == "" || Normalize(e.Name) == "" {
+		n := Normalize(e.Name)
+		if e.Type == "" || n == "" {
 			return fmt.Errorf("%w: entity %d of document %s has no type or name", ErrInvalid, i, c.Doc.ID)
 		}
-		ids[e.ID()] = true
+		ids[entityIDNorm(e.Type, n)] = true // as e.ID(), without normalising twice
 	}
 	for i := range c.Relations {
 		r := &c.Relations[i]
