@@ -338,9 +338,15 @@ func (b *bulk) add(c *graph.Contribution) error {
 			return err
 		}
 	}
+	texts, sents := docSentences(c)
+	for i, text := range texts {
+		if err := set(sentenceKey(doc, uint32(i)), []byte(text)); err != nil {
+			return err
+		}
+	}
 	for _, a := range rels {
 		rd := relDocRec{Weight: a.weight, Date: date, Evidence: a.evidence}
-		if err := b.w.add(relDocKey(a.key.From, string(a.key.Type), a.key.To, doc), rd.encode()); err != nil {
+		if err := b.w.add(relDocKey(a.key.From, string(a.key.Type), a.key.To, doc), rd.encode(sents)); err != nil {
 			return err
 		}
 	}
@@ -420,7 +426,7 @@ func (b *bulk) relations(ctx context.Context) error {
 			key = graph.RelationKey{From: parts[0], Type: graph.RelationType(parts[1]), To: parts[2]}
 			rec = relRec{}
 		}
-		if len(v) == 0 || v[0] != 1 {
+		if len(v) == 0 || v[0] != relDocVersion {
 			return fmt.Errorf("%w: evidence record", graph.ErrCorrupt)
 		}
 		d := decoder{b: v[1:]}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"kg/graph"
 )
@@ -385,21 +386,29 @@ func (r *relRec) relation(k graph.RelationKey) graph.Relation {
 	return rel
 }
 
-// relDocRec is one document's share of a relation.
+// relDocRec is one document's share of a relation. Its evidence refers to
+// the document's sentences (t keys) by number instead of holding their
+// text: a sentence is the evidence of many relations (up to 120
+// co-occurring pairs), and was most of the store when each kept a copy.
 type relDocRec struct {
 	Weight   int64
 	Date     string
 	Evidence []graph.Evidence // Doc is not stored: it is in the key
 }
 
-func (r *relDocRec) encode() []byte {
-	e := encoder{b: make([]byte, 0, 64)}
-	e.b = append(e.b, 1)
+// relDocVersion is the first byte of a per-document relation record.
+const relDocVersion = 2
+
+// encode writes the record; sents numbers the document's sentences (see
+// docSentences) and must hold every evidence sentence.
+func (r *relDocRec) encode(sents map[string]uint32) []byte {
+	e := encoder{b: make([]byte, 0, 16+8*len(r.Evidence))}
+	e.b = append(e.b, relDocVersion)
 	e.int(r.Weight)
 	e.str(r.Date)
 	e.uint(len(r.Evidence))
 	for _, ev := range r.Evidence {
-		e.str(ev.Sentence)
+		e.uint(int(sents[ev.Sentence]))
 		e.int(int64(ev.Start))
 		e.int(int64(ev.End))
 		e.str(ev.Rule)
@@ -407,8 +416,10 @@ func (r *relDocRec) encode() []byte {
 	return e.b
 }
 
-func decodeRelDoc(b []byte, doc string) (*relDocRec, error) {
-	if len(b) == 0 || b[0] != 1 {
+// decodeRelDoc decodes a per-document relation record; sentence returns the
+// text of the document's sentence n.
+func decodeRelDoc(b []byte, doc string, sentence func(n uint32) (string, error)) (*relDocRec, error) {
+	if len(b) == 0 || b[0] != relDocVersion {
 		return nil, fmt.Errorf("%w: relation evidence record", graph.ErrCorrupt)
 	}
 	d := decoder{b: b[1:]}
@@ -418,12 +429,54 @@ func decodeRelDoc(b []byte, doc string) (*relDocRec, error) {
 		d.err = errValue
 	}
 	for i := 0; i < n && d.err == nil; i++ {
-		r.Evidence = append(r.Evidence, graph.Evidence{Doc: doc, Sentence: d.str(), Start: int(d.int()), End: int(d.int()), Rule: d.str()})
+		sn := d.uint()
+		ev := graph.Evidence{Doc: doc, Start: int(d.int()), End: int(d.int()), Rule: d.str()}
+		if d.err != nil {
+			break
+		}
+		text, err := sentence(uint32(sn))
+		if err != nil {
+			return nil, err
+		}
+		ev.Sentence = text
+		r.Evidence = append(r.Evidence, ev)
 	}
 	if d.err != nil || len(d.b) != 0 {
 		return nil, fmt.Errorf("%w: relation evidence record", graph.ErrCorrupt)
 	}
 	return r, nil
+}
+
+// docSentences numbers the distinct evidence sentences of a document's
+// contribution, in order of their first evidence offset (then text), so
+// that Apply and BulkLoad number them alike and the t keys follow the text.
+// It numbers the contribution as given, not as resolved through curation,
+// so re-applying a document after a merge keeps its numbers.
+func docSentences(c *graph.Contribution) ([]string, map[string]uint32) {
+	first := map[string]int{}
+	for i := range c.Relations {
+		for j := range c.Relations[i].Evidence {
+			ev := &c.Relations[i].Evidence[j]
+			if s, ok := first[ev.Sentence]; !ok || ev.Start < s {
+				first[ev.Sentence] = ev.Start
+			}
+		}
+	}
+	texts := make([]string, 0, len(first))
+	for s := range first {
+		texts = append(texts, s)
+	}
+	slices.SortFunc(texts, func(a, b string) int {
+		if first[a] != first[b] {
+			return first[a] - first[b]
+		}
+		return strings.Compare(a, b)
+	})
+	idx := make(map[string]uint32, len(texts))
+	for i, s := range texts {
+		idx[s] = uint32(i)
+	}
+	return texts, idx
 }
 
 func encodeSpans(spans []graph.Span) []byte {

@@ -56,6 +56,16 @@ package badgerstore
 //	                                     weight, date and its evidence. The
 //	                                     evidence of a relation is a prefix
 //	                                     scan, already in document order.
+//	                                     Evidence names its sentence by
+//	                                     number (see t), not by text.
+//	t <doc> <n u32>                      the document's evidence sentences,
+//	                                     numbered in text order: one copy of
+//	                                     each, however many relations it is
+//	                                     the evidence of (co-occurrence alone
+//	                                     makes up to 120 per sentence, and
+//	                                     copies in w were most of the store).
+//	                                     Written and removed with the
+//	                                     document's w keys.
 //	m <entity> <doc>                     mentions: one document's spans of an
 //	                                     entity (EntityDocuments, in doc order).
 //	s <order u8> <type> <rank> <entity>  rank indexes for Entities(): rank is
@@ -86,7 +96,7 @@ import (
 )
 
 // formatVersion is the on-disk format this code reads and writes.
-const formatVersion uint32 = 1
+const formatVersion uint32 = 2
 
 const (
 	pMeta     = '!'
@@ -98,6 +108,7 @@ const (
 	pOut      = 'o'
 	pIn       = 'i'
 	pRelDoc   = 'w'
+	pSentence = 't'
 	pMention  = 'm'
 	pRank     = 's'
 	pCurate   = 'C'
@@ -177,6 +188,7 @@ func outKey(from, rt, to string) []byte         { return key(pOut, from, rt, to)
 func inKey(to, rt, from string) []byte          { return key(pIn, to, rt, from) }
 func relDocKey(from, rt, to, doc string) []byte { return key(pRelDoc, from, rt, to, doc) }
 func mentionKey(id, doc string) []byte          { return key(pMention, id, doc) }
+func sentenceKey(doc string, n uint32) []byte   { return appendU32(key(pSentence, doc), n) }
 func mergeKey(from string) []byte               { return key(pCurate, string(cMerge), from) }
 func aliasKey(t, norm string) []byte            { return key(pCurate, string(cAlias), t, norm) }
 func aliasOfKey(id, alias string) []byte        { return key(pCurate, string(cAliasOf), id, alias) }

@@ -510,9 +510,10 @@ func (s *Store) Evidence(ctx context.Context, k graph.RelationKey, limit int) ([
 			if err != nil {
 				return fmt.Errorf("%w: evidence key", graph.ErrCorrupt)
 			}
+			sentence := func(n uint32) (string, error) { return getSentence(txn, doc, n) }
 			var rec *relDocRec
 			if err := it.Item().Value(func(v []byte) error {
-				rec, err = decodeRelDoc(v, doc)
+				rec, err = decodeRelDoc(v, doc, sentence)
 				return err
 			}); err != nil {
 				return err
@@ -527,4 +528,21 @@ func (s *Store) Evidence(ctx context.Context, k graph.RelationKey, limit int) ([
 		return nil
 	})
 	return out, err
+}
+
+// getSentence reads sentence n of a document's evidence.
+func getSentence(txn *badger.Txn, doc string, n uint32) (string, error) {
+	item, err := txn.Get(sentenceKey(doc, n))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return "", fmt.Errorf("%w: document %s has no evidence sentence %d", graph.ErrCorrupt, doc, n)
+	}
+	if err != nil {
+		return "", err
+	}
+	var text string
+	err = item.Value(func(v []byte) error {
+		text = string(v)
+		return nil
+	})
+	return text, err
 }

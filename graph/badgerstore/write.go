@@ -319,6 +319,14 @@ func (w *wtx) addRecord(r *contribRecord, sign int64) error {
 			w.del(mentionKey(a.id, doc))
 		}
 	}
+	texts, sents := docSentences(r.C)
+	for i, text := range texts {
+		if sign > 0 {
+			w.set(sentenceKey(doc, uint32(i)), []byte(text))
+		} else {
+			w.del(sentenceKey(doc, uint32(i)))
+		}
+	}
 	for _, a := range rels {
 		st, err := w.relation(a.key)
 		if err != nil {
@@ -338,7 +346,7 @@ func (w *wtx) addRecord(r *contribRecord, sign int64) error {
 		k := relDocKey(a.key.From, string(a.key.Type), a.key.To, doc)
 		if sign > 0 {
 			rd := relDocRec{Weight: a.weight, Date: date, Evidence: a.evidence}
-			w.set(k, rd.encode())
+			w.set(k, rd.encode(sents))
 		} else {
 			w.del(k)
 		}

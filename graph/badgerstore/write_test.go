@@ -95,7 +95,7 @@ func TestReplaceAndDeleteRaw(t *testing.T) {
 	if st.Documents != 0 || st.Entities != 0 || st.Relations != 0 || len(st.ByType) != 0 || len(st.ByRel) != 0 {
 		t.Errorf("stats after deleting all: %+v", st)
 	}
-	if raw := rawDump(t, a); raw != fmt.Sprintf("%q %s\n", "!v", "00000001") {
+	if raw := rawDump(t, a); raw != fmt.Sprintf("%q %08x\n", "!v", formatVersion) {
 		t.Errorf("keys left after deleting all:\n%s", raw)
 	}
 }
