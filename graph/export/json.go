@@ -53,8 +53,12 @@ func (j *jsonWriter) flush(tail string) error {
 
 const hexDigits = "0123456789abcdef"
 
-// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD;
-// U+2028 and U+2029 are escaped so the output is also valid JavaScript.
+// AppendJSONString appends s to b as a JSON string, without HTML escaping.
+// Invalid UTF-8 becomes U+FFFD; U+2028 and U+2029 are escaped so the output
+// is also valid JavaScript. The GraphQL response encoder shares it.
+func AppendJSONString(b []byte, s string) []byte { return appendString(b, s) }
+
+// appendString is AppendJSONString.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
