@@ -350,7 +350,7 @@ func (b *bulk) add(c *graph.Contribution) error {
 			return err
 		}
 	}
-	rec, err := json.Marshal(r)
+	rec, err := marshalRecord(r)
 	if err != nil {
 		return err
 	}

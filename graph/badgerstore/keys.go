@@ -25,7 +25,9 @@ package badgerstore
 //	                                     entities was resolved through the
 //	                                     curation records at Apply time. It is
 //	                                     what Apply and Delete retract, and
-//	                                     what Merge/AddAlias re-apply.
+//	                                     what Merge/AddAlias re-apply. Its
+//	                                     evidence sentences are numbers into
+//	                                     t, like w's.
 //	e <entity>                           entity record (binary, see codec.go):
 //	                                     counts of names, aliases, attribute
 //	                                     values and dates over its documents,
@@ -63,9 +65,9 @@ package badgerstore
 //	                                     each, however many relations it is
 //	                                     the evidence of (co-occurrence alone
 //	                                     makes up to 120 per sentence, and
-//	                                     copies in w were most of the store).
-//	                                     Written and removed with the
-//	                                     document's w keys.
+//	                                     the copies in w and c were most of
+//	                                     the store). Written and removed
+//	                                     with the document's c and w keys.
 //	m <entity> <doc>                     mentions: one document's spans of an
 //	                                     entity (EntityDocuments, in doc order).
 //	s <order u8> <type> <rank> <entity>  rank indexes for Entities(): rank is

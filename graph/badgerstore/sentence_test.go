@@ -29,8 +29,8 @@ func sentenceDoc(id string, sentences ...string) *graph.Contribution {
 	return c
 }
 
-// storedSentences lists the t keys' values and reports whether any w value
-// holds a sentence's text.
+// storedSentences lists the t keys' values and reports whether any w or c
+// value holds a sentence's text.
 func storedSentences(t *testing.T, s *Store, texts []string) (got []string, copied bool) {
 	t.Helper()
 	err := s.db.View(func(txn *badger.Txn) error {
@@ -44,7 +44,7 @@ func storedSentences(t *testing.T, s *Store, texts []string) (got []string, copi
 			switch it.Item().Key()[0] {
 			case pSentence:
 				got = append(got, string(v))
-			case pRelDoc:
+			case pRelDoc, pContrib:
 				for _, s := range texts {
 					copied = copied || bytes.Contains(v, []byte(s))
 				}
@@ -82,7 +82,7 @@ func TestSentencesStoredOnce(t *testing.T) {
 				t.Errorf("sentences stored %q, want %q (each once, in text order)", got, want)
 			}
 			if copied {
-				t.Error("a per-document relation record holds a sentence's text")
+				t.Error("a relation or contribution record holds a sentence's text")
 			}
 			// Evidence gives back every sentence as applied.
 			for _, rc := range c.Relations {
