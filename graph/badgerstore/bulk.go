@@ -350,7 +350,7 @@ func (b *bulk) add(c *graph.Contribution) error {
 			return err
 		}
 	}
-	rec, err := marshalRecord(r)
+	rec, err := marshalRecord(r, sents)
 	if err != nil {
 		return err
 	}

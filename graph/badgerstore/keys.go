@@ -19,8 +19,9 @@ package badgerstore
 //	                                     same transaction as the change, so
 //	                                     Stats is one short prefix scan.
 //	d <doc>                              Document (JSON).
-//	c <doc> <chunk u32>                  contribution record (JSON, split in
-//	                                     chunks): the document's contribution
+//	c <doc> <chunk u32>                  contribution record (binary, see
+//	                                     record.go; split in chunks): the
+//	                                     document's contribution
 //	                                     as given, plus how each of its
 //	                                     entities was resolved through the
 //	                                     curation records at Apply time. It is
@@ -98,7 +99,7 @@ import (
 )
 
 // formatVersion is the on-disk format this code reads and writes.
-const formatVersion uint32 = 2
+const formatVersion uint32 = 3
 
 const (
 	pMeta     = '!'

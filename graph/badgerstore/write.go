@@ -150,36 +150,8 @@ func indexKeys(id string, r *entRec) map[string]bool {
 
 // contribRecord is what the store keeps of a document's contribution.
 type contribRecord struct {
-	C        *graph.Contribution `json:"c"`
-	Resolved map[string]string   `json:"r,omitempty"` // entity ID as given -> ID it landed on, where different
-
-	// Sentences numbers the sentence (t key) of each evidence of C, in the
-	// order of C.Relations and their Evidence. It is set only in the stored
-	// form, where every Evidence.Sentence is empty: the text is kept once,
-	// in the t table, rather than once per evidence.
-	Sentences []uint32 `json:"s,omitempty"`
-}
-
-// marshalRecord encodes a record for its c keys, its evidence sentences
-// replaced by their numbers.
-func marshalRecord(r *contribRecord) ([]byte, error) {
-	_, sents := docSentences(r.C)
-	c := *r.C
-	c.Relations = slices.Clone(c.Relations)
-	var nums []uint32
-	for i := range c.Relations {
-		evs := slices.Clone(c.Relations[i].Evidence)
-		for j := range evs {
-			nums = append(nums, sents[evs[j].Sentence])
-			evs[j].Sentence = ""
-		}
-		c.Relations[i].Evidence = evs
-	}
-	b, err := json.Marshal(&contribRecord{C: &c, Resolved: r.Resolved, Sentences: nums})
-	if err != nil {
-		return nil, fmt.Errorf("encode contribution of %s: %w", c.Doc.ID, err)
-	}
-	return b, nil
+	C        *graph.Contribution
+	Resolved map[string]string // entity ID as given -> ID it landed on, where different
 }
 
 // appliedEnt is one document's share of one entity after resolution.
@@ -515,41 +487,23 @@ func (w *wtx) loadRecord(doc string) (*contribRecord, int, error) {
 	if n == 0 {
 		return nil, 0, nil
 	}
-	var r contribRecord
-	if err := json.Unmarshal(buf, &r); err != nil || r.C == nil {
+	r, err := unmarshalRecord(buf, func(num uint32) (string, error) {
+		b, err := w.get(sentenceKey(doc, num))
+		if err != nil {
+			return "", err
+		}
+		if b == nil {
+			return "", fmt.Errorf("%w: document %s has no evidence sentence %d", graph.ErrCorrupt, doc, num)
+		}
+		return string(b), nil
+	})
+	if errors.Is(err, errValue) {
 		return nil, 0, fmt.Errorf("%w: contribution record of %s", graph.ErrCorrupt, doc)
 	}
-	// Put the sentences back from the t table.
-	texts := map[uint32]string{}
-	next := 0
-	for i := range r.C.Relations {
-		evs := r.C.Relations[i].Evidence
-		for j := range evs {
-			if next >= len(r.Sentences) {
-				return nil, 0, fmt.Errorf("%w: contribution record of %s: evidence without sentence", graph.ErrCorrupt, doc)
-			}
-			num := r.Sentences[next]
-			next++
-			text, ok := texts[num]
-			if !ok {
-				b, err := w.get(sentenceKey(doc, num))
-				if err != nil {
-					return nil, 0, err
-				}
-				if b == nil {
-					return nil, 0, fmt.Errorf("%w: document %s has no evidence sentence %d", graph.ErrCorrupt, doc, num)
-				}
-				text = string(b)
-				texts[num] = text
-			}
-			evs[j].Sentence = text
-		}
+	if err != nil {
+		return nil, 0, err
 	}
-	if next != len(r.Sentences) {
-		return nil, 0, fmt.Errorf("%w: contribution record of %s: sentences without evidence", graph.ErrCorrupt, doc)
-	}
-	r.Sentences = nil
-	return &r, n, nil
+	return r, n, nil
 }
 
 // chunkSize bounds the values the store writes in pieces, well inside one
@@ -560,7 +514,8 @@ func (s *Store) chunkSize() int {
 }
 
 func (w *wtx) putRecord(r *contribRecord, oldChunks int) error {
-	b, err := marshalRecord(r)
+	_, sents := docSentences(r.C)
+	b, err := marshalRecord(r, sents)
 	if err != nil {
 		return err
 	}
