@@ -314,3 +314,36 @@ func BenchmarkWrite(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEvidence reads the evidence of every relation of 50 documents
+// (graph.Dump does this per relation): each per-document record now looks
+// its sentences up in the t table.
+func BenchmarkEvidence(b *testing.B) {
+	ctx := context.Background()
+	s := openT(b, Options{})
+	for i := range 50 {
+		if err := s.Apply(ctx, testDoc(int64(i), fmt.Sprintf("d%d", i), 200, 40, 60)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var keys []graph.RelationKey
+	if err := s.EachRelation(ctx, func(r *graph.Relation) error {
+		keys = append(keys, r.Key())
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		for _, k := range keys {
+			ev, err := s.Evidence(ctx, k, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(ev)
+		}
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "evidence/s")
+}
