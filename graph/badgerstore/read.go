@@ -164,14 +164,7 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) (graph.EntityPa
 	err = s.view(ctx, func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: p})
 		defer it.Close()
-		if start != nil {
-			it.Seek(start)
-			if it.Valid() && bytes.Equal(it.Item().Key(), start) {
-				it.Next()
-			}
-		} else {
-			it.Rewind()
-		}
+		seekAfter(it, start)
 		var lastKey []byte
 		for n := 0; it.Valid(); it.Next() {
 			if n++; n%4096 == 0 {
@@ -249,14 +242,7 @@ func (s *Store) Entities(ctx context.Context, q graph.EntityQuery) (graph.Entity
 	err = s.view(ctx, func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: false})
 		defer it.Close()
-		if start != nil {
-			it.Seek(start)
-			if it.Valid() && bytes.Equal(it.Item().Key(), start) {
-				it.Next()
-			}
-		} else {
-			it.Rewind()
-		}
+		seekAfter(it, start)
 		var last []byte
 		for ; it.Valid(); it.Next() {
 			k := it.Item().Key()
@@ -545,4 +531,18 @@ func getSentence(txn *badger.Txn, doc string, n uint32) (string, error) {
 		return nil
 	})
 	return text, err
+}
+
+// seekAfter positions it on the first key after the cursor key start, or on
+// the first key when there is no cursor: a page resumes past the last key
+// the previous page returned.
+func seekAfter(it *badger.Iterator, start []byte) {
+	if start == nil {
+		it.Rewind()
+		return
+	}
+	it.Seek(start)
+	if it.Valid() && bytes.Equal(it.Item().Key(), start) {
+		it.Next()
+	}
 }

@@ -338,33 +338,10 @@ func (s *Store) loadRelTypes(ctx context.Context, txn *dgo.Txn) ([]graph.Relatio
 	return ts, nil
 }
 
-// dql quotes s as a DQL string literal.
-func dql(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\r':
-			b.WriteString(`\r`)
-		default:
-			if r < ' ' {
-				fmt.Fprintf(&b, `\u%04x`, r)
-				continue
-			}
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
+// dql quotes s as a DQL string literal. DQL and N-Quads share the escapes
+// (\" \\ \n \r \t and \uXXXX for other control characters), so this is
+// the RDF writer's quote.
+func dql(s string) string { return quote(s) }
 
 // dqlList quotes ss as a DQL list of strings: ["a", "b"].
 func dqlList(ss []string) string {
