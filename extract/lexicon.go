@@ -28,23 +28,116 @@ type lexItem struct {
 }
 
 // Lexicon finds lexicon names in text: longest match first, left to right,
-// with map lookups by length, so the cost is linear in the text times the
-// number of distinct name lengths.
+// by walking a rune trie of the names from each position, so the cost is
+// linear in the text times the length of the longest name part that matches.
 type Lexicon struct {
 	items  []*lexItem
-	keys   map[string]*lexItem // matchKey(name or alias) -> item
-	lens   map[rune]uint64     // first rune -> bit set of key lengths in runes
+	trie   lexTrie
 	short  map[rune]*lexItem   // one-rune aliases (渝, 粤), matched only after a locative verb
 	byName map[string]*lexItem // graph.Normalize(name) -> item, per type prefix
-	maxLen int
+}
+
+// lexTrie holds the match keys of two runes or more. The root's children are
+// found through a runeTable, the others by scanning their node's sorted
+// edges, which are few below the first rune.
+type lexTrie struct {
+	root  runeTable
+	nodes []trieNode
+}
+
+type trieNode struct {
+	item  *lexItem   // the key that ends here, nil if none
+	edges []trieEdge // sorted by rune
+}
+
+type trieEdge struct {
+	r    rune
+	node int32
+}
+
+// child returns the node reached from n by r, -1 if none.
+func (tr *lexTrie) child(n int32, r rune) int32 {
+	edges := tr.nodes[n].edges
+	if len(edges) > 8 {
+		lo, hi := 0, len(edges)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if edges[m].r < r {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		if lo < len(edges) && edges[lo].r == r {
+			return edges[lo].node
+		}
+		return -1
+	}
+	for _, e := range edges {
+		if e.r == r {
+			return e.node
+		}
+		if e.r > r {
+			break
+		}
+	}
+	return -1
+}
+
+// insert adds key (two runes or more) for it unless key is already there.
+func (tr *lexTrie) insert(key []rune, it *lexItem) {
+	n := tr.root.get(key[0])
+	if n < 0 {
+		n = int32(len(tr.nodes))
+		tr.nodes = append(tr.nodes, trieNode{})
+		tr.root.set(key[0], n)
+	}
+	for _, r := range key[1:] {
+		c := tr.child(n, r)
+		if c < 0 {
+			c = int32(len(tr.nodes))
+			tr.nodes = append(tr.nodes, trieNode{})
+			edges := tr.nodes[n].edges
+			k := 0
+			for k < len(edges) && edges[k].r < r {
+				k++
+			}
+			edges = append(edges, trieEdge{})
+			copy(edges[k+1:], edges[k:])
+			edges[k] = trieEdge{r: r, node: c}
+			tr.nodes[n].edges = edges
+		}
+		n = c
+	}
+	if tr.nodes[n].item == nil {
+		tr.nodes[n].item = it
+	}
+}
+
+// longest returns the length and item of the longest key that starts at
+// runes[i], compared in lowerASCII; 0 if none.
+func (tr *lexTrie) longest(runes []rune, i int) (int, *lexItem) {
+	n := tr.root.get(lowerASCII(runes[i]))
+	if n < 0 {
+		return 0, nil
+	}
+	found := 0
+	var it *lexItem
+	for j := i + 1; j < len(runes); j++ {
+		if n = tr.child(n, lowerASCII(runes[j])); n < 0 {
+			break
+		}
+		if x := tr.nodes[n].item; x != nil {
+			found, it = j+1-i, x
+		}
+	}
+	return found, it
 }
 
 // NewLexicon builds a matcher from entries. Later entries do not override
 // earlier ones for the same surface form.
 func NewLexicon(entries []LexEntry) *Lexicon {
 	lx := &Lexicon{
-		keys:   map[string]*lexItem{},
-		lens:   map[rune]uint64{},
 		short:  map[rune]*lexItem{},
 		byName: map[string]*lexItem{},
 	}
@@ -73,15 +166,7 @@ func NewLexicon(entries []LexEntry) *Lexicon {
 					lx.short[r] = it
 				}
 			case n < 64:
-				if _, ok := lx.keys[k]; ok {
-					continue
-				}
-				lx.keys[k] = it
-				r, _ := utf8.DecodeRuneInString(k)
-				lx.lens[r] |= 1 << uint(n)
-				if n > lx.maxLen {
-					lx.maxLen = n
-				}
+				lx.trie.insert([]rune(k), it)
 			}
 		}
 	}
@@ -113,7 +198,8 @@ func lowerASCII(r rune) rune {
 	return r
 }
 
-// lexMatch is a lexicon name found in the text, in rune offsets of Clean.
+// lexMatch is a lexicon name found in the text, in rune offsets of the
+// repaired text.
 type lexMatch struct {
 	start, end int
 	item       *lexItem
@@ -125,35 +211,11 @@ const locatives = "在来赴入驻留返落户进"
 // Match returns the lexicon names in runes (the repaired text), longest
 // first, not overlapping, in text order.
 func (lx *Lexicon) Match(runes []rune) []lexMatch {
-	key := make([]rune, len(runes))
-	for i, r := range runes {
-		key[i] = lowerASCII(r)
-	}
-	// byte offsets of each rune in the key string, for slicing without copies
-	ks := string(key)
-	off := make([]int, len(key)+1)
-	b := 0
-	for i, r := range key {
-		off[i] = b
-		b += utf8.RuneLen(r)
-	}
-	off[len(key)] = b
 	var out []lexMatch
-	for i := 0; i < len(key); {
-		mask := lx.lens[key[i]]
-		found := 0
-		var it *lexItem
-		for n := lx.maxLen; n >= 2 && mask != 0; n-- {
-			if mask&(1<<uint(n)) == 0 || i+n > len(key) {
-				continue
-			}
-			if x, ok := lx.keys[ks[off[i]:off[i+n]]]; ok {
-				found, it = n, x
-				break
-			}
-		}
-		if found == 0 && i > 0 && strings.ContainsRune(locatives, key[i-1]) {
-			if x, ok := lx.short[key[i]]; ok && !(i+1 < len(key) && isHan(key[i+1]) && lx.continuesWord(key, i)) {
+	for i := 0; i < len(runes); {
+		found, it := lx.trie.longest(runes, i)
+		if found == 0 && i > 0 && isLocative(lowerASCII(runes[i-1])) {
+			if x, ok := lx.short[lowerASCII(runes[i])]; ok && !(i+1 < len(runes) && isHan(lowerASCII(runes[i+1])) && lx.continuesWord(runes, i)) {
 				found, it = 1, x
 			}
 		}
@@ -167,6 +229,15 @@ func (lx *Lexicon) Match(runes []rune) []lexMatch {
 	return out
 }
 
+// isLocative reports whether r is one of locatives.
+func isLocative(r rune) bool {
+	switch r {
+	case '在', '来', '赴', '入', '驻', '留', '返', '落', '户', '进':
+		return true
+	}
+	return false
+}
+
 // safeShort are one-character place aliases that begin no common word, so
 // that 在京国家实验室 reads as 在京 + 国家实验室.
 const safeShort = "渝粤沪京鄂皖闽豫黔滇冀浙湘"
@@ -175,9 +246,9 @@ const safeShort = "渝粤沪京鄂皖闽豫黔滇冀浙湘"
 // longer word rather than a place (在新型…: 新 is not 新疆). Only aliases
 // followed by a verb or particle count as places.
 func (lx *Lexicon) continuesWord(key []rune, i int) bool {
-	if strings.ContainsRune(safeShort, key[i]) {
+	if strings.ContainsRune(safeShort, lowerASCII(key[i])) {
 		return false
 	}
-	next := key[i+1]
+	next := lowerASCII(key[i+1])
 	return !strings.ContainsRune("设布落建发开注期间就工创办举召投的等和与及、，。；", next)
 }

@@ -6,12 +6,24 @@ import "sort"
 // without building strings: the words are grouped by their first and by
 // their last rune, longest first.
 type wordIndex struct {
-	byFirst map[rune][][]rune
-	byLast  map[rune][][]rune
+	byFirst, byLast groups
+}
+
+// groups finds the words of a rune: a runeTable points into lists.
+type groups struct {
+	at    runeTable
+	lists [][][]rune
+}
+
+func (g *groups) of(r rune) [][]rune {
+	if k := g.at.get(r); k >= 0 {
+		return g.lists[k]
+	}
+	return nil
 }
 
 func newWordIndex(words map[string]bool) *wordIndex {
-	w := &wordIndex{byFirst: map[rune][][]rune{}, byLast: map[rune][][]rune{}}
+	byFirst, byLast := map[rune][][]rune{}, map[rune][][]rune{}
 	keys := make([]string, 0, len(words))
 	for k := range words {
 		keys = append(keys, k)
@@ -22,13 +34,18 @@ func newWordIndex(words map[string]bool) *wordIndex {
 		if len(rs) == 0 {
 			continue
 		}
-		w.byFirst[rs[0]] = append(w.byFirst[rs[0]], rs)
-		w.byLast[rs[len(rs)-1]] = append(w.byLast[rs[len(rs)-1]], rs)
+		byFirst[rs[0]] = append(byFirst[rs[0]], rs)
+		byLast[rs[len(rs)-1]] = append(byLast[rs[len(rs)-1]], rs)
 	}
-	for _, m := range []map[rune][][]rune{w.byFirst, w.byLast} {
-		for r, l := range m {
+	w := &wordIndex{}
+	for _, p := range []struct {
+		m map[rune][][]rune
+		g *groups
+	}{{byFirst, &w.byFirst}, {byLast, &w.byLast}} {
+		for r, l := range p.m {
 			sort.SliceStable(l, func(i, j int) bool { return len(l[i]) > len(l[j]) })
-			m[r] = l
+			p.g.at.set(r, int32(len(p.g.lists)))
+			p.g.lists = append(p.g.lists, l)
 		}
 	}
 	return w
@@ -40,7 +57,7 @@ func (w *wordIndex) endingAt(runes []rune, min, i int) []rune {
 	if i <= min || i > len(runes) {
 		return nil
 	}
-	for _, c := range w.byLast[runes[i-1]] {
+	for _, c := range w.byLast.of(runes[i-1]) {
 		if i-len(c) >= min && equalRunes(runes[i-len(c):i], c) {
 			return c
 		}
@@ -54,7 +71,7 @@ func (w *wordIndex) startingAt(runes []rune, i, max int) []rune {
 	if i >= max || i < 0 {
 		return nil
 	}
-	for _, c := range w.byFirst[runes[i]] {
+	for _, c := range w.byFirst.of(runes[i]) {
 		if i+len(c) <= max && equalRunes(runes[i:i+len(c)], c) {
 			return c
 		}
