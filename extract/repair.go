@@ -7,19 +7,22 @@ import (
 )
 
 // Text is a document repaired for analysis together with the way back to
-// the original: rune i of Clean is rune Orig[i] of the original text.
+// the original: rune i of Runes is rune Orig[i] of the original text.
 //
 // The repair removes the white space that PDF extraction leaves inside words
 // (市 委, 科 技成果), joins lines broken inside a paragraph, folds full-width
 // letters, digits and brackets to ASCII and ASCII sentence punctuation between
-// Chinese characters to its Chinese form. Every rune of Clean comes from one
+// Chinese characters to its Chinese form. Every rune of Runes comes from one
 // rune of the original, so offsets map back one to one.
 type Text struct {
-	Clean string
-	Runes []rune // Clean as runes
+	Runes []rune // the repaired text
 	Orig  []int  // Orig[i]: rune offset in the original of Runes[i]; increasing
 	N     int    // length of the original in runes
 }
+
+// Clean returns the repaired text as a string. Extraction works on Runes
+// and never needs it.
+func (t *Text) Clean() string { return string(t.Runes) }
 
 // Span maps the half-open clean range [start,end) to the original text. The
 // result covers the original runes from the first to the last mapped rune,
@@ -64,7 +67,12 @@ func Repair(text string) *Text {
 			continue
 		}
 		if !isSpace(r) {
-			emit(fold(r, prevRune(out), nextRune(src, i+1)), i)
+			if needsContext(r) {
+				r = fold(r, prevRune(out), nextRune(src, i+1))
+			} else {
+				r = fold(r, 0, 0) // the context is not looked at
+			}
+			emit(r, i)
 			continue
 		}
 		// A run of white space: find its end and whether it holds a newline.
@@ -100,7 +108,7 @@ func Repair(text string) *Text {
 		}
 		i = j - 1
 	}
-	return &Text{Clean: string(out), Runes: out, Orig: orig, N: len(src)}
+	return &Text{Runes: out, Orig: orig, N: len(src)}
 }
 
 func prevRune(out []rune) rune {
@@ -232,6 +240,9 @@ func fold(r, prev, next rune) rune {
 	case r >= 0xFF10 && r <= 0xFF19, r >= 0xFF21 && r <= 0xFF3A, r >= 0xFF41 && r <= 0xFF5A:
 		return r - 0xFEE0
 	}
+	if !needsContext(r) {
+		return r
+	}
 	cjk := isHan(prev) || isHan(next) || isCJKPunct(prev) || isCJKPunct(next)
 	if !cjk {
 		return r
@@ -252,6 +263,16 @@ func fold(r, prev, next rune) rune {
 		return '！'
 	}
 	return r
+}
+
+// needsContext reports whether fold looks at the runes around r: only for
+// the ASCII sentence punctuation it may turn into the Chinese form.
+func needsContext(r rune) bool {
+	switch r {
+	case ',', ';', ':', '?', '!':
+		return true
+	}
+	return false
 }
 
 func isCJKPunct(r rune) bool {

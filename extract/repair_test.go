@@ -23,8 +23,8 @@ func TestRepair(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := Repair(tc.in)
-			if got.Clean != tc.want {
-				t.Errorf("Repair(%q) = %q, want %q", tc.in, got.Clean, tc.want)
+			if got.Clean() != tc.want {
+				t.Errorf("Repair(%q) = %q, want %q", tc.in, got.Clean(), tc.want)
 			}
 			checkMapping(t, tc.in, got)
 		})
@@ -39,7 +39,7 @@ func checkMapping(t testing.TB, in string, got *Text) {
 	if got.N != len(orig) {
 		t.Fatalf("N = %d, want %d", got.N, len(orig))
 	}
-	if len(got.Orig) != len(got.Runes) || utf8.RuneCountInString(got.Clean) != len(got.Runes) {
+	if len(got.Orig) != len(got.Runes) || utf8.RuneCountInString(got.Clean()) != len(got.Runes) {
 		t.Fatalf("lengths differ: %d offsets, %d runes", len(got.Orig), len(got.Runes))
 	}
 	prev := -1
@@ -107,12 +107,12 @@ func FuzzRepair(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := Repair(s)
-		if !utf8.ValidString(got.Clean) {
+		if !utf8.ValidString(got.Clean()) {
 			t.Fatalf("invalid UTF-8 from %q", s)
 		}
 		checkMapping(t, s, got)
 		again := Repair(s)
-		if again.Clean != got.Clean {
+		if again.Clean() != got.Clean() {
 			t.Fatal("not deterministic")
 		}
 	})
