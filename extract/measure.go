@@ -38,8 +38,11 @@ var (
 )
 
 var (
-	verbIndex   = newWordIndex(actionVerbs)
-	adverbIndex = func() *wordIndex {
+	resultIndex   = phraseIndex(resultMarkers)
+	titleEndIndex = phraseIndex(titleEnds)
+	grantIndex    = phraseIndex([]string{"给予", "予以"}) // 对…给予: a commitment with its conditions first
+	verbIndex     = newWordIndex(actionVerbs)
+	adverbIndex   = func() *wordIndex {
 		m := map[string]bool{}
 		for w := range adverbs {
 			m[w] = true
@@ -78,8 +81,8 @@ func actionVerb(runes []rune, c span, ents []mention) string {
 	if v == "以" || v == "把" {
 		// 以X为…, 把X作为…: the construction needs its second half; 以X引领Y
 		// (以科技创新引领新质生产力发展) states its verb after the means
-		text := string(runes[c.start:c.end])
-		if !strings.ContainsRune(text, '为') && !(v == "以" && meansVerb(text)) {
+		rs := runes[c.start:c.end]
+		if indexRune(rs, '为') < 0 && !(v == "以" && meansVerb(rs)) {
 			return ""
 		}
 	}
@@ -92,22 +95,17 @@ var meansVerbs = []string{"引领", "推动", "带动", "促进", "驱动", "支
 // meansWindow bounds how far after 以 the verb may stand, in runes.
 const meansWindow = 10
 
+var meansIndex = phraseIndex(meansVerbs)
+
 // meansVerb reports whether a clause opening with 以 goes on to one of
 // meansVerbs after its means.
-func meansVerb(text string) bool {
-	rs := []rune(text)
+func meansVerb(rs []rune) bool {
 	if len(rs) < 4 {
 		return false
 	}
 	// the means is a short noun phrase: 以新产品更好地满足需求乃至…引领需求
 	// is a clause of several actions, not one
-	rest := string(rs[2:min(len(rs), 2+meansWindow)])
-	for _, v := range meansVerbs {
-		if strings.Contains(rest, v) {
-			return true
-		}
-	}
-	return false
+	return meansIndex.in(rs[2:min(len(rs), 2+meansWindow)])
 }
 
 func openingVerb(runes []rune, c span, ents []mention) string {
@@ -126,19 +124,12 @@ func openingVerbAt(runes []rune, c span, ents []mention) (string, int) {
 	if c.len() < 4 {
 		return "", 0
 	}
-	text := string(runes[c.start:c.end])
-	if strings.HasPrefix(text, "对") && (strings.Contains(text, "给予") || strings.Contains(text, "予以")) {
+	text := runes[c.start:c.end]
+	if text[0] == '对' && grantIndex.in(text) {
 		return "给予", -1 // 对新认定的…给予300万元补助: a commitment with its conditions first
 	}
-	for _, m := range resultMarkers {
-		if strings.Contains(text, m) {
-			return "", 0
-		}
-	}
-	for _, t := range titleEnds {
-		if strings.HasSuffix(text, t) {
-			return "", 0
-		}
+	if resultIndex.in(text) || titleEndIndex.endingAt(text, 0, len(text)) != nil {
+		return "", 0
 	}
 	i := c.start
 	for k := c.start; k < c.end-2 && k-c.start < modalWindow; k++ {
@@ -206,42 +197,29 @@ var strongIndex = newWordIndex(strongVerbs)
 // (区人民政府应当根据…规划，明确…): the next clause states the sentence's action.
 var frames = []string{"根据", "按照", "依据", "依照", "结合", "通过", "围绕", "针对", "面向", "基于", "立足", "对照"}
 
+var frameIndex = phraseIndex(frames)
+
 func opensWithFrame(runes []rune, c span) bool {
-	text := string(runes[c.start:min(c.end, c.start+modalWindow+4)])
-	if i := strings.Index(text, "应当"); i >= 0 {
-		text = text[i+len("应当"):]
+	text := runes[c.start:min(c.end, c.start+modalWindow+4)]
+	if i := indexRunes(text, []rune("应当")); i >= 0 {
+		text = text[i+2:]
 	}
-	for _, f := range frames {
-		if strings.HasPrefix(text, f) {
-			return true
-		}
-	}
-	return false
+	return frameIndex.startingAt(text, 0, len(text)) != nil
 }
 
 // looksBack reports whether a sentence looks back on past work (近年来，我市
 // 大力实施…): what it says was done is no commitment.
 func looksBack(runes []rune, s sentence) bool {
-	text := string(runes[s.start:min(s.end, s.start+12)])
-	for _, m := range []string{"近年来", "五年来", "一年来", "过去一年", "过去五年", "去年", "此前", "以来"} {
-		if strings.Contains(text, m) {
-			return true
-		}
-	}
-	return false
+	return backIndex.in(runes[s.start:min(s.end, s.start+12)])
 }
+
+var backIndex = phraseIndex([]string{"近年来", "五年来", "一年来", "过去一年", "过去五年", "去年", "此前", "以来"})
 
 // reportsResults reports whether any clause of s reports a result: such a
 // sentence opening a paragraph makes it a report of results (加快建设…，预计
 // 全社会研发投入…增长4.9%), not a headline.
 func reportsResults(runes []rune, s sentence) bool {
-	text := string(runes[s.start:s.end])
-	for _, m := range resultMarkers {
-		if strings.Contains(text, m) {
-			return true
-		}
-	}
-	return false
+	return resultIndex.in(runes[s.start:s.end])
 }
 
 // measureName is the text a measure is known by: its clause, cut to

@@ -11,6 +11,11 @@ import (
 // reliesCues are what 以X为 names X as (以怀柔科学城为集中承载地).
 var reliesCues = []string{"主要平台", "平台", "集中承载地", "承载地", "载体", "依托", "支撑", "核心", "主体", "龙头", "重点", "主阵地"}
 
+var (
+	reliesCueIndex = phraseIndex(reliesCues)
+	yituo          = []rune("依托")
+)
+
 // relate derives the typed relations and CO_OCCURS.
 func (st *doc) relate() {
 	mEnt := st.measureEntities()
@@ -359,10 +364,10 @@ func (st *doc) reliesOn(mEnt []int) {
 	for _, p := range st.paras {
 		for _, s := range p.sents {
 			for _, c := range s.clauses {
-				txt := string(st.runes[c.start:c.end])
+				txt := st.runes[c.start:c.end]
 				// 依托 X、Y 等 … P
-				if at := strings.Index(txt, "依托"); at >= 0 {
-					from := c.start + len([]rune(txt[:at])) + 2
+				if at := indexRunes(txt, yituo); at >= 0 {
+					from := c.start + at + 2
 					var tails []int
 					lo, hi := st.within(span{from, c.end})
 					for i := lo; i < hi; i++ {
@@ -393,23 +398,16 @@ func (st *doc) reliesOn(mEnt []int) {
 					}
 				}
 				// 以 X 为主要平台 / 集中承载地
-				yi := strings.Index(txt, "以")
-				wei := strings.LastIndex(txt, "为")
+				yi := indexRune(txt, '以')
+				wei := lastIndexRune(txt, '为')
 				if yi < 0 || wei < yi {
 					continue
 				}
-				cued := false
-				for _, cue := range reliesCues {
-					if strings.HasPrefix(txt[wei+len("为"):], cue) {
-						cued = true
-						break
-					}
-				}
-				if !cued {
+				if reliesCueIndex.startingAt(txt, wei+1, len(txt)) == nil {
 					continue
 				}
-				a := c.start + len([]rune(txt[:yi]))
-				b := c.start + len([]rune(txt[:wei]))
+				a := c.start + yi
+				b := c.start + wei
 				var tails []int
 				var heads []int
 				lo, hi := st.within(s.span)

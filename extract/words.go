@@ -90,3 +90,54 @@ func equalRunes(a, b []rune) bool {
 	}
 	return true
 }
+
+// phraseIndex is a wordIndex of phrases given in a list.
+func phraseIndex(phrases []string) *wordIndex {
+	m := map[string]bool{}
+	for _, p := range phrases {
+		m[p] = true
+	}
+	return newWordIndex(m)
+}
+
+// in reports whether a word of w occurs in rs: strings.Contains for every
+// word at once, without building the string.
+func (w *wordIndex) in(rs []rune) bool {
+	for i := range rs {
+		if w.startingAt(rs, i, len(rs)) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// indexRunes returns the index of the first occurrence of w in rs, -1 if
+// none.
+func indexRunes(rs, w []rune) int {
+	for i := 0; i+len(w) <= len(rs); i++ {
+		if equalRunes(rs[i:i+len(w)], w) {
+			return i
+		}
+	}
+	return -1
+}
+
+// indexRune returns the index of the first r in rs, -1 if none.
+func indexRune(rs []rune, r rune) int {
+	for i, c := range rs {
+		if c == r {
+			return i
+		}
+	}
+	return -1
+}
+
+// lastIndexRune returns the index of the last r in rs, -1 if none.
+func lastIndexRune(rs []rune, r rune) int {
+	for i := len(rs) - 1; i >= 0; i-- {
+		if rs[i] == r {
+			return i
+		}
+	}
+	return -1
+}
