@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -96,7 +97,7 @@ type doc struct {
 	norms      map[string]string // graph.Normalize, memoised: names repeat
 	sentText   map[span]string   // evidence sentences, built once each
 	fieldNames map[string]bool   // names of field mentions, built on first use
-	rels       map[graph.RelationKey]*relAcc
+	rels       map[relKey]*relAcc
 	docID      string
 }
 
@@ -111,7 +112,7 @@ func (x *Extractor) Extract(ctx context.Context, d graph.Document, text string) 
 		return nil, fmt.Errorf("extract: %w: document without id", graph.ErrInvalid)
 	}
 	t := Repair(text)
-	st := &doc{x: x, t: t, runes: t.Runes, docID: d.ID, rels: map[graph.RelationKey]*relAcc{},
+	st := &doc{x: x, t: t, runes: t.Runes, docID: d.ID, rels: map[relKey]*relAcc{},
 		norms: map[string]string{}, sentText: map[span]string{}}
 	st.paras = Splitter{}.Split(t.Runes)
 	var clauses []span
@@ -367,6 +368,7 @@ type entityAcc struct {
 	lexical bool
 	class   bool
 	id      string
+	first   int // the index of the first entity with this id: relations and the result name that one
 }
 
 func (e *entityAcc) aliases(normalize func(string) string) []string {
@@ -499,9 +501,16 @@ func (st *doc) canonicalise() {
 		e.spans = append(e.spans, graph.Span{Start: a, End: b})
 		st.group[i] = g
 	}
-	for _, e := range st.ents {
+	st.byID = make(map[string]int, len(st.ents))
+	for i, e := range st.ents {
 		e.id = hashEntityID(e.typ, e.name, st.normalize)
 		sort.Slice(e.spans, func(i, j int) bool { return e.spans[i].Start < e.spans[j].Start })
+		if f, ok := st.byID[e.id]; ok {
+			e.first = f
+		} else {
+			st.byID[e.id] = i
+			e.first = i
+		}
 	}
 }
 
@@ -518,26 +527,26 @@ func hashEntityID(t graph.EntityType, name string, normalize func(string) string
 // no mention) when the document does not name it.
 func (st *doc) entityFor(t graph.EntityType, name string, lexical bool) int {
 	id := graph.EntityID(t, name)
-	if st.byID == nil {
-		st.byID = map[string]int{}
-		for i, e := range st.ents {
-			if _, ok := st.byID[e.id]; !ok {
-				st.byID[e.id] = i
-			}
-		}
-	}
 	if i, ok := st.byID[id]; ok {
 		return i
 	}
-	st.ents = append(st.ents, &entityAcc{typ: t, name: name, forms: map[string]bool{}, lexical: lexical, id: id})
-	st.byID[id] = len(st.ents) - 1
-	return len(st.ents) - 1
+	i := len(st.ents)
+	st.ents = append(st.ents, &entityAcc{typ: t, name: name, forms: map[string]bool{}, lexical: lexical, id: id, first: i})
+	st.byID[id] = i
+	return i
 }
 
 // maxEvidence bounds the evidence one document gives one relation: a pair
 // named together in hundreds of sentences keeps its weight but only the
 // first sentences as evidence, so memory stays linear in the text.
 const maxEvidence = 16
+
+// relKey names a relation by the first entity of each end's id: cheaper to
+// hash than graph.RelationKey's strings, and the same relation.
+type relKey struct {
+	from, to int
+	typ      graph.RelationType
+}
 
 // relAcc accumulates one relation of the contribution.
 type relAcc struct {
@@ -550,14 +559,18 @@ func (st *doc) link(from, to int, t graph.RelationType, ev graph.Evidence) {
 	if from == to || from < 0 || to < 0 {
 		return
 	}
-	k := graph.RelationKey{From: st.ents[from].id, Type: t, To: st.ents[to].id}
-	if k.From == k.To {
-		return
+	a, b := st.ents[from].first, st.ents[to].first
+	if a == b {
+		return // the same id
 	}
-	k = k.Canonical()
+	// graph.RelationKey.Canonical
+	if t.Undirected() && st.ents[b].id < st.ents[a].id {
+		a, b = b, a
+	}
+	k := relKey{a, b, t}
 	r, ok := st.rels[k]
 	if !ok {
-		r = &relAcc{rc: graph.RelationContribution{From: k.From, To: k.To, Type: t}, lastStart: -1}
+		r = &relAcc{rc: graph.RelationContribution{From: st.ents[a].id, To: st.ents[b].id, Type: t}, lastStart: -1}
 		st.rels[k] = r
 	}
 	// one sentence counts once per relation; the rules visit a relation's
@@ -575,31 +588,32 @@ func (st *doc) link(from, to int, t graph.RelationType, ev graph.Evidence) {
 // contribution assembles the sorted result.
 func (st *doc) contribution(d graph.Document) *graph.Contribution {
 	c := &graph.Contribution{Doc: d}
-	used := map[string]bool{}
+	used := make([]bool, len(st.ents)) // by first index
 	for k := range st.rels {
-		used[k.From], used[k.To] = true, true
+		used[k.from], used[k.to] = true, true
 	}
-	seen := map[string]bool{}
+	seen := make([]bool, len(st.ents))
 	for _, e := range st.ents {
-		if len(e.spans) == 0 && !used[e.id] {
+		if len(e.spans) == 0 && !used[e.first] {
 			continue
 		}
-		if seen[e.id] {
+		if seen[e.first] {
 			continue
 		}
-		seen[e.id] = true
+		seen[e.first] = true
 		var attrs map[string]string
 		if e.class {
 			attrs = map[string]string{"class": "true"}
 		}
 		c.Entities = append(c.Entities, graph.EntityContribution{Type: e.typ, Name: e.name, Aliases: e.aliases(st.normalize), Attrs: attrs, Spans: e.spans})
 	}
-	sort.Slice(c.Entities, func(i, j int) bool {
-		a, b := &c.Entities[i], &c.Entities[j]
+	// the orders are total (one entity per type and name, one relation per
+	// key), so the sort algorithm does not matter
+	slices.SortFunc(c.Entities, func(a, b graph.EntityContribution) int {
 		if a.Type != b.Type {
-			return a.Type < b.Type
+			return strings.Compare(string(a.Type), string(b.Type))
 		}
-		return a.Name < b.Name
+		return strings.Compare(a.Name, b.Name)
 	})
 	c.Relations = make([]graph.RelationContribution, 0, len(st.rels))
 	for _, r := range st.rels {
@@ -612,15 +626,14 @@ func (st *doc) contribution(d graph.Document) *graph.Contribution {
 		})
 		c.Relations = append(c.Relations, r.rc)
 	}
-	sort.Slice(c.Relations, func(i, j int) bool {
-		a, b := &c.Relations[i], &c.Relations[j]
+	slices.SortFunc(c.Relations, func(a, b graph.RelationContribution) int {
 		if a.Type != b.Type {
-			return a.Type < b.Type
+			return strings.Compare(string(a.Type), string(b.Type))
 		}
 		if a.From != b.From {
-			return a.From < b.From
+			return strings.Compare(a.From, b.From)
 		}
-		return a.To < b.To
+		return strings.Compare(a.To, b.To)
 	})
 	return c
 }
