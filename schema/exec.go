@@ -95,6 +95,15 @@ type Executor struct {
 	cfg    *config
 	cache  *docCache
 	gen    atomic.Uint64 // mutations run so far: answers cached before one are stale
+
+	// noDirect runs every operation on graphql-go's executor: the tests'
+	// reference for the direct one.
+	noDirect bool
+	// fallbacks counts queries the direct executor began and handed to
+	// graphql-go (direct.go says when).
+	fallbacks atomic.Int64
+	// directRuns counts queries the direct executor answered.
+	directRuns atomic.Int64
 }
 
 // generation counts the mutations this executor has run.
@@ -163,6 +172,13 @@ func (x *Executor) Do(ctx context.Context, req Request, access Access) *Response
 	}
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
+	if a.op.Operation == ast.OperationTypeQuery && p.direct && !x.noDirect {
+		if out := x.runDirect(ctx, p.doc, a.op, req.Variables); out != nil {
+			x.directRuns.Add(1)
+			x.finishErrors(ctx, out)
+			return out
+		}
+	}
 	res := graphql.Execute(graphql.ExecuteParams{
 		Schema:        x.schema,
 		AST:           p.doc,
@@ -221,6 +237,7 @@ func withCodes(errs []gqlerrors.FormattedError, code string) []gqlerrors.Formatt
 type prepared struct {
 	doc     *ast.Document
 	invalid []gqlerrors.FormattedError
+	direct  bool // the direct executor may run its queries
 }
 
 func (x *Executor) prepare(q string) (p *prepared, perr *Error) {
@@ -249,7 +266,7 @@ func (x *Executor) prepare(q string) (p *prepared, perr *Error) {
 	if name := fragmentCycle(doc); name != "" {
 		return nil, errorf(CodeBadInput, "fragment %q spreads itself", name)
 	}
-	p = &prepared{doc: doc}
+	p = &prepared{doc: doc, direct: directable(doc)}
 	// Limits are checked per request (they depend on variables); validation
 	// runs once per query text, after a first analysis passed, because
 	// graphql-go's validation can be slow on hostile documents.
