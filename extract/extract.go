@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"kg/graph"
@@ -99,6 +100,7 @@ type doc struct {
 	fieldNames map[string]bool   // names of field mentions, built on first use
 	rels       map[relKey]*relAcc
 	docID      string
+	buf        *buffers
 }
 
 // Extract extracts entities and relations from text, the document's
@@ -111,9 +113,12 @@ func (x *Extractor) Extract(ctx context.Context, d graph.Document, text string) 
 	if d.ID == "" {
 		return nil, fmt.Errorf("extract: %w: document without id", graph.ErrInvalid)
 	}
-	t := Repair(text)
+	buf := bufPool.Get().(*buffers)
+	defer bufPool.Put(buf)
+	t := &buf.text
+	buf.src = repair(text, t, buf.src)
 	st := &doc{x: x, t: t, runes: t.Runes, docID: d.ID, rels: map[relKey]*relAcc{},
-		norms: map[string]string{}, sentText: map[span]string{}}
+		norms: map[string]string{}, sentText: map[span]string{}, buf: buf}
 	st.paras = Splitter{}.Split(t.Runes)
 	var clauses []span
 	for _, p := range st.paras {
@@ -134,8 +139,7 @@ func (x *Extractor) Extract(ctx context.Context, d graph.Document, text string) 
 	st.relate()
 
 	if d.Hash == "" {
-		sum := sha256.Sum256([]byte(text))
-		d.Hash = hex.EncodeToString(sum[:])
+		d.Hash = hashText(text)
 	}
 	if d.Size == 0 {
 		d.Size = int64(utf8.RuneCountInString(text))
@@ -147,6 +151,31 @@ func (x *Extractor) Extract(ctx context.Context, d graph.Document, text string) 
 	// the tests check that every contribution passes.
 	return st.contribution(d), nil
 }
+
+// hashText returns the hex SHA-256 of text, copying it a block at a time
+// rather than whole.
+func hashText(text string) string {
+	h := sha256.New()
+	var block [8 << 10]byte
+	for len(text) > 0 {
+		n := copy(block[:], text)
+		h.Write(block[:n])
+		text = text[n:]
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// buffers are the large per-document slices, kept from one document to the
+// next: a document's text is repaired into runes and offsets several times
+// its size, and allocating them anew made the garbage collector run several
+// times per document. Nothing in a contribution points into them.
+type buffers struct {
+	src  []rune // the text's runes before repair
+	text Text
+	used []bool // per rune: taken by a mention
+}
+
+var bufPool = sync.Pool{New: func() any { return new(buffers) }}
 
 // recognize finds entity mentions: lexicon names, suffix-rule names and list
 // items, overlaps resolved longest first.
@@ -193,7 +222,9 @@ func (st *doc) recognize(clauses []span) {
 		}
 		return a.start < b.start
 	})
-	used := make([]bool, len(st.runes))
+	used := st.buf.used[:0]
+	used = append(used, make([]bool, len(st.runes))...)
+	st.buf.used = used
 	for _, k := range order {
 		m := cands[k]
 		free := true

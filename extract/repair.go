@@ -45,14 +45,22 @@ const paragraphJoinMin = 30
 // Repair repairs text for analysis. It is pure and never fails; invalid
 // UTF-8 bytes become U+FFFD, one rune each.
 func Repair(text string) *Text {
+	t := &Text{}
+	repair(text, t, nil)
+	return t
+}
+
+// repair repairs text into t, reusing the capacity of t's slices and of src
+// (a buffer for the text's runes), and returns src for reuse.
+func repair(text string, t *Text, src []rune) []rune {
 	// range decodes each invalid byte as one U+FFFD, the same rune count
 	// that callers get from []rune(text).
-	src := make([]rune, 0, len(text)/2)
+	src = src[:0]
 	for _, r := range text {
 		src = append(src, r)
 	}
-	out := make([]rune, 0, len(src))
-	orig := make([]int, 0, len(src))
+	out := t.Runes[:0]
+	orig := t.Orig[:0]
 	lineLen := 0 // runes kept since the last paragraph break
 	physLen := 0 // runes kept since the last line break of the source
 	emit := func(r rune, i int) {
@@ -108,7 +116,8 @@ func Repair(text string) *Text {
 		}
 		i = j - 1
 	}
-	return &Text{Runes: out, Orig: orig, N: len(src)}
+	*t = Text{Runes: out, Orig: orig, N: len(src)}
+	return src
 }
 
 func prevRune(out []rune) rune {
