@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"kg/graph"
@@ -339,5 +340,50 @@ func TestExportIngestedCorpus(t *testing.T) {
 				t.Errorf("xmllint on the corpus export: %v\n%s", err, out)
 			}
 		}
+	}
+}
+
+// TestExportToPipe writes to a named pipe, which kg export must write
+// through rather than replace with a file (as it would /dev/null).
+func TestExportToPipe(t *testing.T) {
+	db := exportStoreDir(t)
+	fifo := filepath.Join(t.TempDir(), "out.pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	type result struct {
+		b   []byte
+		err error
+	}
+	got := make(chan result, 1)
+	go func() {
+		b, err := os.ReadFile(fifo)
+		got <- result{b, err}
+	}()
+	code, _, stderr := runKG(t, "export", "--db", db, "--format", "json", "-o", fifo)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	info, err := os.Lstat(fifo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode()&fs.ModeNamedPipe == 0 {
+		// The reader still waits on the replaced pipe; it is left behind.
+		t.Fatalf("%s is now %v, want the named pipe", fifo, info.Mode())
+	}
+	r := <-got
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	var d nodeLink
+	if err := json.Unmarshal(r.b, &d); err != nil {
+		t.Fatalf("pipe did not carry the export: %v", err)
+	}
+	if len(d.Nodes) != 4 {
+		t.Errorf("%d nodes through the pipe, want 4", len(d.Nodes))
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(fifo), ".*.tmp")); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
 	}
 }
