@@ -146,7 +146,7 @@ func EncodeSubgraph(w io.Writer, f Format, sg *graph.Subgraph, opts Options) err
 // Export streams the graph held by r, restricted by opts.Select, in format
 // f to w. CSV goes out as a zip archive; use ExportCSV for two files.
 func Export(ctx context.Context, r graph.Reader, w io.Writer, f Format, opts Options) error {
-	src, err := newSource(ctx, r, &opts.Select)
+	src, err := newSource(ctx, withRelease(r), &opts.Select)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func Export(ctx context.Context, r graph.Reader, w io.Writer, f Format, opts Opt
 // ExportCSV streams the graph held by r, restricted by opts.Select, as
 // Gephi spreadsheet CSV: nodes to nodes, edges to edges.
 func ExportCSV(ctx context.Context, r graph.Reader, nodes, edges io.Writer, opts Options) error {
-	src, err := newSource(ctx, r, &opts.Select)
+	src, err := newSource(ctx, withRelease(r), &opts.Select)
 	if err != nil {
 		return err
 	}
