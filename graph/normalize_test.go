@@ -3,6 +3,8 @@ package graph
 import (
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormalize(t *testing.T) {
@@ -45,6 +47,38 @@ func TestNormalizeEqualForms(t *testing.T) {
 		}
 		if EntityID(Platform, f) != EntityID(Platform, forms[0]) {
 			t.Errorf("%q and %q get different entity IDs", f, forms[0])
+		}
+	}
+}
+
+// TestNormalRunes checks every rune the fast path keeps: the full
+// normalisation leaves it alone, and NFKC's properties say it neither
+// decomposes nor combines with the rune before it, so that any string of
+// such runes is normal too.
+func TestNormalRunes(t *testing.T) {
+	n := 0
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		if !normalRune(r) {
+			continue
+		}
+		n++
+		s := string(r)
+		if got := normalizeOnce(s); got != s {
+			t.Errorf("normalRune(%U) but the normalisation gives %q", r, got)
+		}
+		p := norm.NFKC.PropertiesString(s)
+		// BoundaryBefore: r combines with nothing before it. It may combine
+		// with a mark after it (a + U+0301), but no mark is a normal rune.
+		if p.CCC() != 0 || len(p.Decomposition()) != 0 || !p.BoundaryBefore() {
+			t.Errorf("normalRune(%U) but NFKC may change it next to other runes", r)
+		}
+	}
+	if n < 0x9FFF-0x4E00 {
+		t.Errorf("only %d runes take the fast path", n)
+	}
+	for _, s := range []string{"推进“双一流”建设", "加快建设A、B《方案》。", "ＡＩ+智能"} {
+		if got, want := Normalize(s), slowNormalize(s); got != want {
+			t.Errorf("Normalize(%q) = %q, the full normalisation gives %q", s, got, want)
 		}
 	}
 }
