@@ -244,11 +244,19 @@ func (b *bulk) stream(ctx context.Context) (err error) {
 	var failed atomic.Bool
 	go func() {
 		var err error
+		written := 0
 		for buf := range full {
 			if err == nil {
 				if err = sw.Write(buf); err != nil {
 					failed.Store(true)
 				}
+			}
+			// Tables are written through memory maps; give their pages
+			// back now and then, so that resident memory follows what
+			// the load holds rather than the size of the store.
+			if written += buf.LenNoPadding(); written >= b.s.pageOutEvery() {
+				written = 0
+				b.s.pageOut()
 			}
 			buf.Reset()
 			free <- buf
@@ -290,7 +298,22 @@ func (b *bulk) stream(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	return sw.Flush()
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	b.s.pageOut()
+	return nil
+}
+
+// pageOutBytes is how much a bulk load hands to the StreamWriter between
+// two calls of pageOut.
+const pageOutBytes = 64 << 20
+
+func (s *Store) pageOutEvery() int {
+	if s.pageOutAfter > 0 {
+		return s.pageOutAfter
+	}
+	return pageOutBytes
 }
 
 func (b *bulk) add(c *graph.Contribution) error {

@@ -55,6 +55,9 @@ type Store struct {
 	// bulkRun is BulkLoad's sorted run size; 0 means bulkRunBytes. Tests
 	// set it small to make a load spill.
 	bulkRun int
+	// pageOutAfter is how many bytes BulkLoad writes between two calls of
+	// pageOut; 0 means pageOutBytes. Tests set it small.
+	pageOutAfter int
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -98,7 +101,13 @@ func open(dir string, opts Options) (s *Store, err error) {
 		WithDetectConflicts(false). // one writer at a time: wmu
 		WithNumVersionsToKeep(1).
 		WithBlockCacheSize(64 << 20).
-		WithValueThreshold(1 << 10)
+		WithValueThreshold(1 << 10).
+		// Badger writes a bulk load's tables at the bottom level, 32 ×
+		// the base table size each, building each in a buffer twice
+		// that size: 512 KiB (rather than 2 MiB) keeps a load's table
+		// buffers at 32 MiB instead of 128 MiB, and level-1 tables of
+		// an ordinary write small.
+		WithBaseTableSize(512 << 10)
 	if opts.MemTableSize > 0 {
 		bo = bo.WithMemTableSize(opts.MemTableSize)
 	}
