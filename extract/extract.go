@@ -101,6 +101,7 @@ type doc struct {
 	rels       map[relKey]*relAcc
 	docID      string
 	buf        *buffers
+	lexMatches []lexMatch // the lexicon's matches in the whole text
 }
 
 // Extract extracts entities and relations from text, the document's
@@ -133,7 +134,7 @@ func (x *Extractor) Extract(ctx context.Context, d graph.Document, text string) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	st.region = x.docRegion(d, t.Runes)
+	st.region = x.docRegion(d, t.Runes, st.lexMatches)
 	st.ms, st.owner = measures(t.Runes, st.paras, st.ments)
 	st.canonicalise()
 	st.relate()
@@ -182,7 +183,8 @@ var bufPool = sync.Pool{New: func() any { return new(buffers) }}
 func (st *doc) recognize(clauses []span) {
 	x := st.x
 	var cands []mention
-	for _, m := range x.lex.Match(st.runes) {
+	st.lexMatches = x.lex.Match(st.runes)
+	for _, m := range st.lexMatches {
 		if m.item.region == "city" && m.end-m.start == 2 && !x.cityWord(st.runes, m.start, m.end) {
 			continue // 均衡水平 is not 衡水, 新乡村 not 新乡
 		}
@@ -301,7 +303,8 @@ func cityContext(runes []rune, start, end int) bool {
 
 // docRegion returns the document's own place: the given region, else the
 // first place in the title or issuer, else the most named province or city.
-func (x *Extractor) docRegion(d graph.Document, runes []rune) *lexItem {
+// matches are the lexicon's matches in runes.
+func (x *Extractor) docRegion(d graph.Document, runes []rune, matches []lexMatch) *lexItem {
 	find := func(s string) *lexItem {
 		for _, m := range x.lex.Match([]rune(s)) {
 			if m.item.typ == graph.Region && m.item.region != "geo" && m.item.region != "econ" {
@@ -331,7 +334,7 @@ func (x *Extractor) docRegion(d graph.Document, runes []rune) *lexItem {
 	}
 	counts := map[*lexItem]int{}
 	var best *lexItem
-	for _, m := range x.lex.Match(runes) {
+	for _, m := range matches {
 		it := m.item
 		if it.typ != graph.Region || it.region == "geo" || it.region == "econ" {
 			continue

@@ -259,7 +259,7 @@ func countBefore(runes []rune, min, start int) int {
 		return 0
 	}
 	d := start - 1
-	for d > min && (isDigitRune(runes[d-1]) || strings.ContainsRune(ordinals, runes[d-1])) {
+	for d > min && (isDigitRune(runes[d-1]) || isOrdinal(runes[d-1])) {
 		d--
 	}
 	if d == start-1 || d <= min || !isWordRune(runes[d-1]) || isDigitRune(runes[d-1]) {

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -171,7 +170,16 @@ func isTerminal(r rune) bool {
 	return false
 }
 
-var ordinals = "一二三四五六七八九十"
+const ordinals = "一二三四五六七八九十"
+
+// isOrdinal reports whether r is one of ordinals.
+func isOrdinal(r rune) bool {
+	switch r {
+	case '一', '二', '三', '四', '五', '六', '七', '八', '九', '十':
+		return true
+	}
+	return false
+}
 
 // startsItem reports whether s opens an enumerated item or a numbered
 // heading: 一是, 二要, （三）, 四、, 第五条, 1. or 1、.
@@ -184,7 +192,7 @@ func startsItem(s []rune) bool {
 // s, 0 if there is none.
 func markerLen(s []rune) int {
 	i := 0
-	for i < len(s) && i < 3 && strings.ContainsRune(ordinals, s[i]) {
+	for i < len(s) && i < 3 && isOrdinal(s[i]) {
 		i++
 	}
 	if i > 0 && i < len(s) {
@@ -195,7 +203,7 @@ func markerLen(s []rune) int {
 	}
 	if len(s) > 2 && (s[0] == '(' || s[0] == '（') {
 		j := 1
-		for j < len(s) && j < 4 && (strings.ContainsRune(ordinals, s[j]) || unicode.IsDigit(s[j])) {
+		for j < len(s) && j < 4 && (isOrdinal(s[j]) || unicode.IsDigit(s[j])) {
 			j++
 		}
 		if j > 1 && j < len(s) && (s[j] == ')' || s[j] == '）') {
@@ -204,7 +212,7 @@ func markerLen(s []rune) int {
 	}
 	if len(s) > 2 && s[0] == '第' {
 		j := 1
-		for j < len(s) && j < 6 && (strings.ContainsRune(ordinals+"百零", s[j]) || unicode.IsDigit(s[j])) {
+		for j < len(s) && j < 6 && (isOrdinal(s[j]) || s[j] == '百' || s[j] == '零' || unicode.IsDigit(s[j])) {
 			j++
 		}
 		if j > 1 && j < len(s) && s[j] == '条' {

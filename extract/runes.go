@@ -6,7 +6,8 @@ package extract
 // are allocated only where a rune is stored, so a table of a few thousand
 // CJK runes takes tens of kilobytes.
 type runeTable struct {
-	pages []*[256]int32 // r>>8 -> page; an entry holds value+1, 0 for none
+	has   *[maxPaged / 64]uint64 // bit set of the paged runes stored: one load answers most misses
+	pages []*[256]int32          // r>>8 -> page; an entry holds value+1, 0 for none
 	other map[rune]int32
 }
 
@@ -24,7 +25,9 @@ func (t *runeTable) set(r rune, v int32) {
 	}
 	if t.pages == nil {
 		t.pages = make([]*[256]int32, maxPaged>>8)
+		t.has = new([maxPaged / 64]uint64)
 	}
+	t.has[r>>6] |= 1 << (r & 63)
 	p := t.pages[r>>8]
 	if p == nil {
 		p = new([256]int32)
@@ -36,13 +39,10 @@ func (t *runeTable) set(r rune, v int32) {
 // get returns the value stored for r, or -1.
 func (t *runeTable) get(r rune) int32 {
 	if uint32(r) < maxPaged {
-		if t.pages == nil {
+		if t.has == nil || t.has[r>>6]&(1<<(r&63)) == 0 {
 			return -1
 		}
-		if p := t.pages[r>>8]; p != nil {
-			return p[r&0xff] - 1
-		}
-		return -1
+		return t.pages[r>>8][r&0xff] - 1
 	}
 	if v, ok := t.other[r]; ok {
 		return v
