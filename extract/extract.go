@@ -188,7 +188,7 @@ func (st *doc) recognize(clauses []span) {
 		if m.item.region == "city" && m.end-m.start == 2 && !x.cityWord(st.runes, m.start, m.end) {
 			continue // 均衡水平 is not 衡水, 新乡村 not 新乡
 		}
-		cands = append(cands, mention{span: span{m.start, m.end}, typ: m.item.typ, name: string(st.runes[m.start:m.end]),
+		cands = append(cands, mention{span: span{m.start, m.end}, typ: m.item.typ, name: m.item.surface(st.runes[m.start:m.end]),
 			canon: m.item.name, item: m.item, rule: "lexicon"})
 	}
 	cands = append(cands, x.suffixNames(st.runes, clauses)...)
@@ -209,20 +209,22 @@ func (st *doc) recognize(clauses []span) {
 		}
 		return 3
 	}
-	// sort indexes, not the large mention values
+	// sort indexes, not the large mention values, by keys computed once
 	order := make([]int, len(cands))
+	prios := make([]int, len(cands))
 	for i := range order {
 		order[i] = i
+		prios[i] = prio(cands[i].rule)
 	}
-	sort.SliceStable(order, func(i, j int) bool {
-		a, b := &cands[order[i]], &cands[order[j]]
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := &cands[i], &cands[j]
 		if a.len() != b.len() {
-			return a.len() > b.len()
+			return b.len() - a.len()
 		}
-		if pa, pb := prio(a.rule), prio(b.rule); pa != pb {
-			return pa < pb
+		if pa, pb := prios[i], prios[j]; pa != pb {
+			return pa - pb
 		}
-		return a.start < b.start
+		return a.start - b.start
 	})
 	used := st.buf.used[:0]
 	used = append(used, make([]bool, len(st.runes))...)
@@ -253,7 +255,21 @@ func (st *doc) recognize(clauses []span) {
 			}
 		}
 	}
-	sort.SliceStable(st.ments, func(i, j int) bool { return st.ments[i].start < st.ments[j].start })
+	st.ments = sortByStart(st.ments)
+}
+
+// sortByStart returns ms sorted stably by start, moving each mention once.
+func sortByStart(ms []mention) []mention {
+	order := make([]int, len(ms))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return ms[i].start - ms[j].start })
+	out := make([]mention, len(ms))
+	for k, i := range order {
+		out[k] = ms[i]
+	}
+	return out
 }
 
 // coveredBy reports whether a mention of type t already covers part of s.
@@ -403,20 +419,34 @@ type entityAcc struct {
 	class   bool
 	id      string
 	first   int // the index of the first entity with this id: relations and the result name that one
+
+	aliasList   []string
+	aliasesDone bool
 }
 
+// aliases returns the entity's other forms, sorted: one per normalised
+// name, the name's own left out. Of forms that normalise alike the smallest
+// is kept. The forms are complete once canonicalise is done, and the result
+// is kept from then on.
 func (e *entityAcc) aliases(normalize func(string) string) []string {
-	var out []string
-	n := normalize(e.name)
-	seen := map[string]bool{n: true}
+	if e.aliasesDone {
+		return e.aliasList
+	}
+	forms := make([]string, 0, len(e.forms))
 	for f := range e.forms {
+		forms = append(forms, f)
+	}
+	sort.Strings(forms)
+	var out, keys []string
+	n := normalize(e.name)
+	for _, f := range forms {
 		k := normalize(f)
-		if !seen[k] {
-			seen[k] = true
+		if k != n && !slices.Contains(keys, k) {
+			keys = append(keys, k)
 			out = append(out, f)
 		}
 	}
-	sort.Strings(out)
+	e.aliasList, e.aliasesDone = out, true
 	return out
 }
 
@@ -493,12 +523,19 @@ func (st *doc) canonicalise() {
 	for i := range order {
 		order[i] = i
 	}
-	sort.SliceStable(order, func(a, b int) bool {
-		ma, mb := &st.ments[order[a]], &st.ments[order[b]]
+	canonLen := make([]int, len(st.ments))
+	for i := range st.ments {
+		canonLen[i] = utf8.RuneCountInString(st.ments[i].canon)
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		ma, mb := &st.ments[a], &st.ments[b]
 		if (ma.item != nil) != (mb.item != nil) {
-			return ma.item != nil
+			if ma.item != nil {
+				return -1
+			}
+			return 1
 		}
-		return utf8.RuneCountInString(ma.canon) > utf8.RuneCountInString(mb.canon)
+		return canonLen[b] - canonLen[a]
 	})
 	for _, i := range order {
 		m := &st.ments[i]
@@ -621,7 +658,7 @@ func (st *doc) link(from, to int, t graph.RelationType, ev graph.Evidence) {
 
 // contribution assembles the sorted result.
 func (st *doc) contribution(d graph.Document) *graph.Contribution {
-	c := &graph.Contribution{Doc: d}
+	c := &graph.Contribution{Doc: d, Entities: make([]graph.EntityContribution, 0, len(st.ents))}
 	used := make([]bool, len(st.ents)) // by first index
 	for k := range st.rels {
 		used[k.from], used[k.to] = true, true

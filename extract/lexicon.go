@@ -25,6 +25,16 @@ type lexItem struct {
 	class   bool   // a designation (国家重点实验室), not one named thing
 	region  string // for regions: province, municipality, city, econ or geo
 	parent  string // for cities: the province
+	runes   []rune // name
+}
+
+// surface returns the text of a match of it: its name when the text is the
+// name, which saves building the same string at every mention.
+func (it *lexItem) surface(text []rune) string {
+	if equalRunes(text, it.runes) {
+		return it.name
+	}
+	return string(text)
 }
 
 // Lexicon finds lexicon names in text: longest match first, left to right,
@@ -142,7 +152,7 @@ func NewLexicon(entries []LexEntry) *Lexicon {
 		byName: map[string]*lexItem{},
 	}
 	for _, e := range entries {
-		it := &lexItem{typ: graph.EntityType(e.Type), name: e.Name, aliases: e.Aliases}
+		it := &lexItem{typ: graph.EntityType(e.Type), name: e.Name, aliases: e.Aliases, runes: []rune(e.Name)}
 		for _, t := range e.Tags {
 			switch {
 			case t == "class":
