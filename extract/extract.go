@@ -98,7 +98,7 @@ type doc struct {
 	norms      map[string]string // graph.Normalize, memoised: names repeat
 	sentText   map[span]string   // evidence sentences, built once each
 	fieldNames map[string]bool   // names of field mentions, built on first use
-	rels       map[relKey]*relAcc
+	rels       map[relKey]int32  // -> index in buf.rels
 	docID      string
 	buf        *buffers
 	lexMatches []lexMatch // the lexicon's matches in the whole text
@@ -118,7 +118,11 @@ func (x *Extractor) Extract(ctx context.Context, d graph.Document, text string) 
 	defer bufPool.Put(buf)
 	t := &buf.text
 	buf.src = repair(text, t, buf.src)
-	st := &doc{x: x, t: t, runes: t.Runes, docID: d.ID, rels: map[relKey]*relAcc{},
+	if buf.relIndex == nil {
+		buf.relIndex = map[relKey]int32{}
+	}
+	defer buf.release()
+	st := &doc{x: x, t: t, runes: t.Runes, docID: d.ID, rels: buf.relIndex,
 		norms: map[string]string{}, sentText: map[span]string{}, buf: buf}
 	st.paras = Splitter{}.Split(t.Runes)
 	var clauses []span
@@ -174,6 +178,17 @@ type buffers struct {
 	src  []rune // the text's runes before repair
 	text Text
 	used []bool // per rune: taken by a mention
+
+	// the relations: a map that keeps its buckets and one slice for all
+	relIndex map[relKey]int32
+	rels     []relAcc
+}
+
+// release drops what buffers hold of a contribution, keeping the capacity.
+func (b *buffers) release() {
+	clear(b.relIndex)
+	clear(b.rels)
+	b.rels = b.rels[:0]
 }
 
 var bufPool = sync.Pool{New: func() any { return new(buffers) }}
@@ -639,11 +654,13 @@ func (st *doc) link(from, to int, t graph.RelationType, ev graph.Evidence) {
 		a, b = b, a
 	}
 	k := relKey{a, b, t}
-	r, ok := st.rels[k]
+	ri, ok := st.rels[k]
 	if !ok {
-		r = &relAcc{rc: graph.RelationContribution{From: st.ents[a].id, To: st.ents[b].id, Type: t}, lastStart: -1}
-		st.rels[k] = r
+		ri = int32(len(st.buf.rels))
+		st.buf.rels = append(st.buf.rels, relAcc{rc: graph.RelationContribution{From: st.ents[a].id, To: st.ents[b].id, Type: t}, lastStart: -1})
+		st.rels[k] = ri
 	}
+	r := &st.buf.rels[ri]
 	// one sentence counts once per relation; the rules visit a relation's
 	// sentences in text order, so comparing with the last one suffices
 	if r.lastStart == ev.Start && r.lastEnd == ev.End {
@@ -664,6 +681,7 @@ func (st *doc) contribution(d graph.Document) *graph.Contribution {
 		used[k.from], used[k.to] = true, true
 	}
 	seen := make([]bool, len(st.ents))
+	ents := make([]*entityAcc, 0, len(st.ents))
 	for _, e := range st.ents {
 		if len(e.spans) == 0 && !used[e.first] {
 			continue
@@ -672,32 +690,29 @@ func (st *doc) contribution(d graph.Document) *graph.Contribution {
 			continue
 		}
 		seen[e.first] = true
+		ents = append(ents, e)
+	}
+	// The orders are total (one entity per type and name, one relation per
+	// key), so the sort algorithm does not matter. Pointers are sorted, not
+	// the large result values.
+	slices.SortFunc(ents, func(a, b *entityAcc) int {
+		if a.typ != b.typ {
+			return strings.Compare(string(a.typ), string(b.typ))
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	for _, e := range ents {
 		var attrs map[string]string
 		if e.class {
 			attrs = map[string]string{"class": "true"}
 		}
 		c.Entities = append(c.Entities, graph.EntityContribution{Type: e.typ, Name: e.name, Aliases: e.aliases(st.normalize), Attrs: attrs, Spans: e.spans})
 	}
-	// the orders are total (one entity per type and name, one relation per
-	// key), so the sort algorithm does not matter
-	slices.SortFunc(c.Entities, func(a, b graph.EntityContribution) int {
-		if a.Type != b.Type {
-			return strings.Compare(string(a.Type), string(b.Type))
-		}
-		return strings.Compare(a.Name, b.Name)
-	})
-	c.Relations = make([]graph.RelationContribution, 0, len(st.rels))
-	for _, r := range st.rels {
-		ev := r.rc.Evidence
-		sort.Slice(ev, func(i, j int) bool {
-			if ev[i].Start != ev[j].Start {
-				return ev[i].Start < ev[j].Start
-			}
-			return ev[i].Rule < ev[j].Rule
-		})
-		c.Relations = append(c.Relations, r.rc)
+	rels := make([]*graph.RelationContribution, len(st.buf.rels))
+	for i := range st.buf.rels {
+		rels[i] = &st.buf.rels[i].rc
 	}
-	slices.SortFunc(c.Relations, func(a, b graph.RelationContribution) int {
+	slices.SortFunc(rels, func(a, b *graph.RelationContribution) int {
 		if a.Type != b.Type {
 			return strings.Compare(string(a.Type), string(b.Type))
 		}
@@ -706,5 +721,16 @@ func (st *doc) contribution(d graph.Document) *graph.Contribution {
 		}
 		return strings.Compare(a.To, b.To)
 	})
+	c.Relations = make([]graph.RelationContribution, 0, len(rels))
+	for _, r := range rels {
+		ev := r.Evidence
+		sort.Slice(ev, func(i, j int) bool {
+			if ev[i].Start != ev[j].Start {
+				return ev[i].Start < ev[j].Start
+			}
+			return ev[i].Rule < ev[j].Rule
+		})
+		c.Relations = append(c.Relations, *r)
+	}
 	return c
 }

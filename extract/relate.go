@@ -26,9 +26,32 @@ func (st *doc) relate() {
 	st.involves(mEnt)
 	for i, m := range st.ms {
 		if m.parent >= 0 {
-			st.link(mEnt[i], mEnt[m.parent], graph.PartOf, st.evidence(m.span, "part_of:"+m.rule))
+			st.link(mEnt[i], mEnt[m.parent], graph.PartOf, st.evidence(m.span, ruleName(partOfRules, "part_of:", m.rule)))
 		}
 	}
+}
+
+// The evidence rules of measures' relations, built once rather than per
+// relation: involves:item, part_of:clause.
+var (
+	involvesRules = prefixRules("involves:")
+	partOfRules   = prefixRules("part_of:")
+)
+
+func prefixRules(prefix string) map[string]string {
+	m := map[string]string{}
+	for _, r := range []string{"headline", "item", "clause", "heading"} {
+		m[r] = prefix + r
+	}
+	return m
+}
+
+// ruleName returns prefix+rule, from names when it holds rule.
+func ruleName(names map[string]string, prefix, rule string) string {
+	if s, ok := names[rule]; ok {
+		return s
+	}
+	return prefix + rule
 }
 
 // measureEntities adds one entity per measure and returns their indexes.
@@ -448,7 +471,7 @@ func (st *doc) involves(mEnt []int) {
 			for i := lo; i < hi; i++ {
 				m := &st.ments[i]
 				if st.involvable(i) && s.contains(m.span) {
-					st.link(mEnt[k], st.group[i], graph.Involves, st.evidence(m.span, "involves:"+ms.rule))
+					st.link(mEnt[k], st.group[i], graph.Involves, st.evidence(m.span, ruleName(involvesRules, "involves:", ms.rule)))
 					owned[i] = true
 				}
 			}
