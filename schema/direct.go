@@ -115,10 +115,19 @@ type direct struct {
 	op    *ast.OperationDefinition
 	vars  map[string]any
 	frags map[string]*ast.FragmentDefinition
+	enums map[*graphql.Enum]map[any]string
 	b     []byte
 	errs  []gqlerrors.FormattedError
-	path  []any
+	path  []step
 	n     int // fields resolved, for the periodic context check
+}
+
+// step is one step of the response path: a field's response key, or an
+// index when f is nil. Boxing keys and indexes into a []any at every step
+// would allocate; the path is built only for an error.
+type step struct {
+	f *dfield
+	i int
 }
 
 // runDirect runs a query operation with the direct executor. It returns
@@ -129,7 +138,7 @@ func (x *Executor) runDirect(ctx context.Context, doc *ast.Document, op *ast.Ope
 		return nil
 	}
 	d := &direct{sc: &x.schema, ctx: ctx, op: op, vars: vars, frags: map[string]*ast.FragmentDefinition{},
-		b: make([]byte, 0, 4096), path: make([]any, 0, 16)}
+		enums: x.enumNames, b: make([]byte, 0, 4096), path: make([]step, 0, 16)}
 	for _, def := range doc.Definitions {
 		if f, ok := def.(*ast.FragmentDefinition); ok {
 			key := ""
@@ -161,7 +170,7 @@ func (x *Executor) runDirect(ctx context.Context, doc *ast.Document, op *ast.Ope
 			d.b = append(d.b, ',')
 		}
 		d.b = append(d.b, f.keyJSON...)
-		d.path = append(d.path[:0], f.key)
+		d.path = append(d.path[:0], step{f: f})
 		if e := d.field(root, src, f); e != nil {
 			// A null in a non-null root field nulls the whole answer, and
 			// graphql-go then reports that error alone.
@@ -249,7 +258,18 @@ func (d *direct) fail(start int, t graphql.Type, e *gqlerrors.Error) *gqlerrors.
 	return nil
 }
 
-func (d *direct) pathCopy() []any { return slices.Clone(d.path) }
+// pathCopy is the response path as graphql-go gives it: keys and indexes.
+func (d *direct) pathCopy() []any {
+	out := make([]any, len(d.path))
+	for i, s := range d.path {
+		if s.f != nil {
+			out[i] = s.f.key
+		} else {
+			out[i] = s.i
+		}
+	}
+	return out
+}
 
 // complete appends v as a value of type t; null reports that it appended
 // null.
@@ -275,6 +295,10 @@ func (d *direct) complete(t graphql.Type, parent *graphql.Object, f *dfield, v a
 	case *graphql.Scalar:
 		return d.scalar(t, v), nil
 	case *graphql.Enum:
+		if name, ok := d.enums[t][v]; ok {
+			d.b = export.AppendJSONString(d.b, name)
+			return false, nil
+		}
 		return d.leaf(t.Serialize(v)), nil
 	case *graphql.Object:
 		if t.IsTypeOf != nil {
@@ -290,12 +314,12 @@ func (d *direct) list(t *graphql.List, parent *graphql.Object, f *dfield, v any)
 	item := t.OfType
 	d.b = append(d.b, '[')
 	at := len(d.path)
-	d.path = append(d.path, 0)
+	d.path = append(d.path, step{})
 	one := func(i int, x any) *gqlerrors.Error {
 		if i > 0 {
 			d.b = append(d.b, ',')
 		}
-		d.path[at] = i
+		d.path[at].i = i
 		start := len(d.b)
 		if _, e := d.complete(item, parent, f, x); e != nil {
 			return d.fail(start, item, e)
@@ -390,13 +414,13 @@ func (d *direct) object(t *graphql.Object, f *dfield, v any) *gqlerrors.Error {
 	}
 	d.b = append(d.b, '{')
 	at := len(d.path)
-	d.path = append(d.path, "")
+	d.path = append(d.path, step{})
 	for i, s := range f.sub {
 		if i > 0 {
 			d.b = append(d.b, ',')
 		}
 		d.b = append(d.b, s.keyJSON...)
-		d.path[at] = s.key
+		d.path[at].f = s
 		if e := d.field(t, v, s); e != nil {
 			d.path = d.path[:at]
 			return e
@@ -709,6 +733,34 @@ func coerceValue(t graphql.Input, v any) any {
 		}
 	}
 	return nil
+}
+
+// enumNames maps each enum value of sc to its name, as Enum.Serialize
+// does for a value that is not a pointer, without its reflection and the
+// allocation of the name it returns.
+func enumNames(sc *graphql.Schema) map[*graphql.Enum]map[any]string {
+	out := map[*graphql.Enum]map[any]string{}
+	for _, t := range sc.TypeMap() {
+		e, ok := t.(*graphql.Enum)
+		if !ok {
+			continue
+		}
+		names, dups := map[any]string{}, map[any]bool{}
+		for _, v := range e.Values() {
+			if v.Value == nil || reflect.TypeOf(v.Value).Kind() == reflect.Pointer || !reflect.TypeOf(v.Value).Comparable() {
+				continue
+			}
+			if _, dup := names[v.Value]; dup || dups[v.Value] {
+				// Serialize's lookup keeps one of them; let it decide.
+				delete(names, v.Value)
+				dups[v.Value] = true
+				continue
+			}
+			names[v.Value] = v.Name
+		}
+		out[e] = names
+	}
+	return out
 }
 
 // nullish is graphql-go's isNullish: nil, a nil pointer, or NaN. The

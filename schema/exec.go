@@ -104,6 +104,7 @@ type Executor struct {
 	fallbacks atomic.Int64
 	// directRuns counts queries the direct executor answered.
 	directRuns atomic.Int64
+	enumNames  map[*graphql.Enum]map[any]string // for the direct executor
 }
 
 // generation counts the mutations this executor has run.
@@ -116,7 +117,7 @@ func NewExecutor(r graph.Reader, opts ...Option) (*Executor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Executor{schema: s, cfg: cfg, cache: newDocCache(512)}, nil
+	return &Executor{schema: s, cfg: cfg, cache: newDocCache(512), enumNames: enumNames(&s)}, nil
 }
 
 // Schema returns the executor's schema.
