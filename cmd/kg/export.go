@@ -72,7 +72,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if slices.Contains(rdfFormats, o.format) {
 		// RDF is the whole graph in the Dgraph backend's node layout, for
 		// dgraph live/bulk; the slice filters do not apply to it.
-		st, err := openStore(ctx, o.db, true)
+		st, err := openExportStore(ctx, o.db)
 		if err != nil {
 			return err
 		}
