@@ -106,7 +106,8 @@ func peakRSS() float64 {
 // peak RSS (the peak_MB metric is the whole process's).
 func BenchmarkExportStore(b *testing.B) {
 	dir, _ := benchConfig(b)
-	s, err := badgerstore.Open(dir, badgerstore.Options{ReadOnly: true})
+	// As kg export opens it.
+	s, err := badgerstore.Open(dir, badgerstore.Options{ReadOnly: true, BlockCacheSize: 4 << 20})
 	if err != nil {
 		b.Fatal(err)
 	}
