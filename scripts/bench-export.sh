@@ -11,7 +11,10 @@
 # The store is built once into WORKDIR/db-SCALE (kept for later runs).
 # Each measured step is its own process under /usr/bin/time -v, so wall time
 # and peak RSS are that step's alone. Set SKIP_NETWORKX=1 to skip networkx
-# (at the big scale it needs many GB of memory).
+# (at the big scale it needs many GB of memory). Set BASELINE=/path/to/kg to
+# run another build of kg (say the previous commit's, built from a git
+# worktree) alternately with this one on the same store, and print the
+# ratios: on a shared machine only such same-run ratios mean much.
 set -eu
 scale=${1:-big}
 work=${2:-${TMPDIR:-/tmp}/kg-bench-export}
@@ -40,6 +43,26 @@ measure() {
 }
 
 echo "== kg export ($scale)"
+if [ -n "${BASELINE:-}" ]; then
+	# Baseline and this build alternate, twice each, so that a change of
+	# load hits both; ratios are of the sums.
+	for round in 1 2; do
+		for f in gexf json; do
+			measure "base_${f}_$round" "$work/base.$f" "$BASELINE" export --db "$db" --format $f -o "$work/base.$f"
+			measure "kg_${f}_$round" "$work/kg.$f" "$work/kg" export --db "$db" --format $f -o "$work/kg.$f"
+		done
+	done
+	# sum2 A B prints the sum of the variables named A and B.
+	sum2() { eval "awk -v a=\"\$$1\" -v b=\"\$$2\" 'BEGIN {print a + b}'"; }
+	for f in gexf json; do
+		awk -v f=$f -v bw="$(sum2 wall_base_${f}_1 wall_base_${f}_2)" -v kw="$(sum2 wall_kg_${f}_1 wall_kg_${f}_2)" \
+			-v bc="$(sum2 cpu_base_${f}_1 cpu_base_${f}_2)" -v kc="$(sum2 cpu_kg_${f}_1 cpu_kg_${f}_2)" \
+			'BEGIN {printf "%s: this build / baseline: wall %.2fx, CPU %.2fx\n", f, kw / bw, kc / bc}'
+	done
+	cmp -s "$work/base.gexf" "$work/kg.gexf" && echo "gexf output identical to the baseline's" || echo "gexf output differs from the baseline's"
+	cmp -s "$work/base.json" "$work/kg.json" && echo "json output identical to the baseline's" || echo "json output differs from the baseline's"
+	rm -f "$work/base.gexf" "$work/base.json"
+fi
 measure kg_gexf "$work/kg.gexf" "$work/kg" export --db "$db" --format gexf -o "$work/kg.gexf"
 measure kg_json "$work/kg.json" "$work/kg" export --db "$db" --format json -o "$work/kg.json"
 # Up to 10,000 nodes the default export includes the layout; networkx
@@ -47,8 +70,10 @@ measure kg_json "$work/kg.json" "$work/kg" export --db "$db" --format json -o "$
 measure kg_gexf_nolayout "$work/kg-nl.gexf" "$work/kg" export --db "$db" --format gexf --layout=false -o "$work/kg-nl.gexf"
 
 # Peak RSS above counts the pages of Badger's memory-mapped table files
-# that the scan touched (file-backed, reclaimable page cache). Sample the
-# split once: RssAnon is the memory the export itself holds.
+# that the scan touched and has not yet given back (kg export releases them
+# every 32768 records; an older kg kept them all). Sample the split once:
+# RssAnon is the memory the export itself holds, RssFile the mapped store
+# pages plus kg's own text.
 "$work/kg" export --db "$db" --format gexf -o "$work/kg-split.gexf" &
 pid=$!
 maxa=0 maxf=0
@@ -60,7 +85,7 @@ while kill -0 "$pid" 2>/dev/null; do
 	sleep 0.2
 done
 wait "$pid"
-echo "kg_gexf peak RssAnon $((maxa / 1024)) MB, peak RssFile (mapped store files) $((maxf / 1024)) MB"
+echo "kg_gexf peak RssAnon $((maxa / 1024)) MB, peak RssFile (mapped store pages and kg's text) $((maxf / 1024)) MB"
 
 if [ "${SKIP_NETWORKX:-0}" = 1 ]; then
 	exit 0
