@@ -94,7 +94,8 @@ type doc struct {
 	region *lexItem
 
 	ents       []*entityAcc
-	byID       map[string]int    // entity ID -> index in ents, built on first use
+	byID       map[string]int    // entity ID -> index in ents
+	byName     map[typedName]int // entityFor's answers
 	norms      map[string]string // graph.Normalize, memoised: names repeat
 	sentText   map[span]string   // evidence sentences, built once each
 	fieldNames map[string]bool   // names of field mentions, built on first use
@@ -485,6 +486,13 @@ func (st *doc) normalize(s string) string {
 	return n
 }
 
+// typedName is a name of a type: canonicalise's keys (normalised names) and
+// entityFor's (names as asked).
+type typedName struct {
+	typ  graph.EntityType
+	name string
+}
+
 type keyCacheKey struct {
 	typ         graph.EntityType
 	name, canon string
@@ -495,15 +503,15 @@ type keyCacheKey struct {
 // normalised name or alias (西部(重庆)科学城 = 西部科学城), and the document's
 // 市委 with 中共重庆市委.
 func (st *doc) canonicalise() {
-	keyOwner := map[string]int{} // type + normalised form -> entity
+	keyOwner := map[typedName]int{} // type and normalised form -> entity
 	st.group = make([]int, len(st.ments))
 	newEnt := func(m *mention) int {
 		st.ents = append(st.ents, &entityAcc{typ: m.typ, name: m.canon, forms: map[string]bool{}, lexical: m.item != nil, class: m.class()})
 		return len(st.ents) - 1
 	}
 	// names repeat: the keys of a (type, surface, canonical) are built once
-	keyCache := map[keyCacheKey][]string{}
-	keysOf := func(m *mention) []string {
+	keyCache := map[keyCacheKey][]typedName{}
+	keysOf := func(m *mention) []typedName {
 		forms := []string{m.canon, m.name, stripParens(m.name)}
 		// 重庆市政府 is 重庆市人民政府
 		if m.typ == graph.Institution {
@@ -525,10 +533,10 @@ func (st *doc) canonicalise() {
 				forms = append(forms, st.region.name+m.name)
 			}
 		}
-		var out []string
+		var out []typedName
 		for _, f := range forms {
 			if n := st.normalize(f); n != "" {
-				out = append(out, string(m.typ)+"\x00"+n)
+				out = append(out, typedName{m.typ, n})
 			}
 		}
 		return out
@@ -612,6 +620,19 @@ func hashEntityID(t graph.EntityType, name string, normalize func(string) string
 // entityFor returns the entity for a lexicon item or name, adding it (with
 // no mention) when the document does not name it.
 func (st *doc) entityFor(t graph.EntityType, name string, lexical bool) int {
+	// places and fields are asked for again and again by name
+	if i, ok := st.byName[typedName{t, name}]; ok {
+		return i
+	}
+	i := st.entityForID(t, name, lexical)
+	if st.byName == nil {
+		st.byName = map[typedName]int{}
+	}
+	st.byName[typedName{t, name}] = i
+	return i
+}
+
+func (st *doc) entityForID(t graph.EntityType, name string, lexical bool) int {
 	id := graph.EntityID(t, name)
 	if i, ok := st.byID[id]; ok {
 		return i

@@ -112,33 +112,26 @@ var genericParts = strings.Fields(`国家级 国家 省级 市级 区级 县级 
 	智能 智慧 场景 转化 成果 行业 领域 关键 核心 园区 中心 一批 一个 更多 多个 新 首个 首家 高新 高新技术 型 研究型 好 相邻 周边 附近
 	合作 交流 共享 管理 运营 政务 网络 数据 信息 人才 地方 部门 机构 单位 组织 所属 下属 直属 本 该 其 有关 高 原始 策源`)
 
-func isGeneric(mod string) bool {
-	if mod == "" {
-		return true
-	}
-	// greedy longest-first stripping of generic words
-	for mod != "" {
-		ok := false
-		for n := 4; n >= 1; n-- {
-			rs := []rune(mod)
-			if len(rs) < n {
-				continue
-			}
-			w := string(rs[:n])
-			for _, g := range genericParts {
-				if g == w {
-					mod = string(rs[n:])
-					ok = true
-					break
-				}
-			}
-			if ok {
-				break
-			}
+// genericIndex finds the generic words of up to four runes, longest first.
+var genericIndex = func() *wordIndex {
+	m := map[string]bool{}
+	for _, g := range genericParts {
+		if utf8.RuneCountInString(g) <= 4 {
+			m[g] = true
 		}
-		if !ok {
+	}
+	return newWordIndex(m)
+}()
+
+// isGenericRunes reports whether mod is nothing but generic words, stripped
+// greedily longest first from its start.
+func isGenericRunes(mod []rune) bool {
+	for i := 0; i < len(mod); {
+		w := genericIndex.startingAt(mod, i, len(mod))
+		if w == nil {
 			return false
 		}
+		i += len(w)
 	}
 	return true
 }
@@ -220,8 +213,8 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 				}
 				continue
 			}
-			mod := string(runes[start : end-slen])
-			if utf8.RuneCountInString(mod) < 2 || isGeneric(mod) {
+			mod := runes[start : end-slen]
+			if len(mod) < 2 || isGenericRunes(mod) {
 				// 概念验证和中试平台: a designation shares its head with the
 				// member before it
 				if typ == graph.Platform && x.lexType(runes[start:end]) == graph.Platform {
@@ -238,9 +231,9 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 				continue
 			}
 			out = append(out, mention{span: span{start, end}, typ: typ, name: name, canon: name, rule: "suffix"})
-			if x.lexType([]rune(name)) == "" && len(mod) <= 3*8 {
+			if x.lexType([]rune(name)) == "" && utf8Len(mod) <= 3*8 {
 				ms := x.sharedHead(runes, c.start, start, suffix, false)
-				if p := x.placeOf([]rune(mod)); p != "" {
+				if p := x.placeOf(mod); p != "" {
 					for k := range ms {
 						ms[k].place = p
 					}
@@ -250,6 +243,15 @@ func (x *Extractor) suffixNames(runes []rune, clauses []span) []mention {
 		}
 	}
 	return out
+}
+
+// utf8Len returns the length of rs in UTF-8 bytes.
+func utf8Len(rs []rune) int {
+	n := 0
+	for _, r := range rs {
+		n += utf8.RuneLen(r)
+	}
+	return n
 }
 
 // countBefore returns the length of a count (3个, 三家) that ends right
@@ -334,7 +336,7 @@ func (x *Extractor) sharedHead(runes []rune, min, start int, suffix string, lexH
 			break
 		}
 		if len(seg) < 2 || len(seg) > 8 || x.endsWithSuffix(seg) || x.namesBody(seg) || namesBodies(seg) ||
-			(isGeneric(string(seg)) && (!lexHead || qualifierOnly(string(seg)))) {
+			(isGenericRunes(seg) && (!lexHead || qualifierOnly(string(seg)))) {
 			break
 		}
 		name := string(seg) + head
