@@ -48,16 +48,20 @@ type Lexicon struct {
 }
 
 // lexTrie holds the match keys of two runes or more. The root's children are
-// found through a runeTable, the others by scanning their node's sorted
-// edges, which are few below the first rune.
+// found by table (a flat one for CJK ideographs, the runeTable for the
+// rest), the others by scanning their node's sorted edges, which are few
+// below the first rune and are kept in one slice for all nodes.
 type lexTrie struct {
-	root  runeTable
+	cjk   []int32   // root children of U+4E00..U+9FFF: node+1, 0 for none
+	root  runeTable // the other root children
 	nodes []trieNode
+	edges []trieEdge
+	build [][]trieEdge // per node while keys are inserted; nil once frozen
 }
 
 type trieNode struct {
-	item  *lexItem   // the key that ends here, nil if none
-	edges []trieEdge // sorted by rune
+	item     *lexItem // the key that ends here, nil if none
+	off, len int32    // the node's edges: edges[off:off+len], sorted by rune
 }
 
 type trieEdge struct {
@@ -65,9 +69,23 @@ type trieEdge struct {
 	node int32
 }
 
+const (
+	cjkFirst = 0x4E00
+	cjkEnd   = 0xA000
+)
+
+// rootChild returns the node of the keys that start with r, -1 if none.
+func (tr *lexTrie) rootChild(r rune) int32 {
+	if uint32(r-cjkFirst) < cjkEnd-cjkFirst {
+		return tr.cjk[r-cjkFirst] - 1
+	}
+	return tr.root.get(r)
+}
+
 // child returns the node reached from n by r, -1 if none.
 func (tr *lexTrie) child(n int32, r rune) int32 {
-	edges := tr.nodes[n].edges
+	nd := &tr.nodes[n]
+	edges := tr.edges[nd.off : nd.off+nd.len]
 	if len(edges) > 8 {
 		lo, hi := 0, len(edges)
 		for lo < hi {
@@ -94,29 +112,41 @@ func (tr *lexTrie) child(n int32, r rune) int32 {
 	return -1
 }
 
+func (tr *lexTrie) newNode() int32 {
+	tr.nodes = append(tr.nodes, trieNode{})
+	tr.build = append(tr.build, nil)
+	return int32(len(tr.nodes) - 1)
+}
+
 // insert adds key (two runes or more) for it unless key is already there.
 func (tr *lexTrie) insert(key []rune, it *lexItem) {
-	n := tr.root.get(key[0])
+	if tr.cjk == nil {
+		tr.cjk = make([]int32, cjkEnd-cjkFirst)
+	}
+	n := tr.rootChild(key[0])
 	if n < 0 {
-		n = int32(len(tr.nodes))
-		tr.nodes = append(tr.nodes, trieNode{})
-		tr.root.set(key[0], n)
+		n = tr.newNode()
+		if uint32(key[0]-cjkFirst) < cjkEnd-cjkFirst {
+			tr.cjk[key[0]-cjkFirst] = n + 1
+		} else {
+			tr.root.set(key[0], n)
+		}
 	}
 	for _, r := range key[1:] {
-		c := tr.child(n, r)
-		if c < 0 {
-			c = int32(len(tr.nodes))
-			tr.nodes = append(tr.nodes, trieNode{})
-			edges := tr.nodes[n].edges
-			k := 0
-			for k < len(edges) && edges[k].r < r {
-				k++
-			}
-			edges = append(edges, trieEdge{})
-			copy(edges[k+1:], edges[k:])
-			edges[k] = trieEdge{r: r, node: c}
-			tr.nodes[n].edges = edges
+		edges := tr.build[n]
+		k := 0
+		for k < len(edges) && edges[k].r < r {
+			k++
 		}
+		if k < len(edges) && edges[k].r == r {
+			n = edges[k].node
+			continue
+		}
+		c := tr.newNode()
+		edges = append(edges, trieEdge{})
+		copy(edges[k+1:], edges[k:])
+		edges[k] = trieEdge{r: r, node: c}
+		tr.build[n] = edges
 		n = c
 	}
 	if tr.nodes[n].item == nil {
@@ -124,10 +154,23 @@ func (tr *lexTrie) insert(key []rune, it *lexItem) {
 	}
 }
 
+// freeze moves the nodes' edges into one slice; insert may not be called
+// after it.
+func (tr *lexTrie) freeze() {
+	if tr.cjk == nil {
+		tr.cjk = make([]int32, cjkEnd-cjkFirst)
+	}
+	for n, edges := range tr.build {
+		tr.nodes[n].off, tr.nodes[n].len = int32(len(tr.edges)), int32(len(edges))
+		tr.edges = append(tr.edges, edges...)
+	}
+	tr.build = nil
+}
+
 // longest returns the length and item of the longest key that starts at
 // runes[i], compared in lowerASCII; 0 if none.
 func (tr *lexTrie) longest(runes []rune, i int) (int, *lexItem) {
-	n := tr.root.get(lowerASCII(runes[i]))
+	n := tr.rootChild(lowerASCII(runes[i]))
 	if n < 0 {
 		return 0, nil
 	}
@@ -180,6 +223,7 @@ func NewLexicon(entries []LexEntry) *Lexicon {
 			}
 		}
 	}
+	lx.trie.freeze()
 	return lx
 }
 
@@ -224,7 +268,7 @@ func (lx *Lexicon) Match(runes []rune) []lexMatch {
 	var out []lexMatch
 	for i := 0; i < len(runes); {
 		found, it := lx.trie.longest(runes, i)
-		if found == 0 && i > 0 && isLocative(lowerASCII(runes[i-1])) {
+		if found == 0 && i > 0 && locativeSet.has(runes[i-1]) {
 			if x, ok := lx.short[lowerASCII(runes[i])]; ok && !(i+1 < len(runes) && isHan(lowerASCII(runes[i+1])) && lx.continuesWord(runes, i)) {
 				found, it = 1, x
 			}
@@ -239,14 +283,8 @@ func (lx *Lexicon) Match(runes []rune) []lexMatch {
 	return out
 }
 
-// isLocative reports whether r is one of locatives.
-func isLocative(r rune) bool {
-	switch r {
-	case '在', '来', '赴', '入', '驻', '留', '返', '落', '户', '进':
-		return true
-	}
-	return false
-}
+// locativeSet holds the runes of locatives.
+var locativeSet = newRuneSet(locatives)
 
 // safeShort are one-character place aliases that begin no common word, so
 // that 在京国家实验室 reads as 在京 + 国家实验室.

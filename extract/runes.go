@@ -49,3 +49,21 @@ func (t *runeTable) get(r rune) int32 {
 	}
 	return -1
 }
+
+// runeSet is a set of runes of the Basic Multilingual Plane as a bit set:
+// one load answers whether a rune of the text is in it.
+type runeSet [maxPaged / 64]uint64
+
+func newRuneSet(runes string) *runeSet {
+	var s runeSet
+	for _, r := range runes {
+		if r < maxPaged {
+			s[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return &s
+}
+
+func (s *runeSet) has(r rune) bool {
+	return uint32(r) < maxPaged && s[r>>6]&(1<<(r&63)) != 0
+}
