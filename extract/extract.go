@@ -121,12 +121,14 @@ func (x *Extractor) Extract(ctx context.Context, d graph.Document, text string) 
 	buf.src = repair(text, t, buf.src)
 	if buf.relIndex == nil {
 		buf.relIndex = map[relKey]int32{}
+		buf.norms = map[string]string{}
 	}
 	defer buf.release()
 	st := &doc{x: x, t: t, runes: t.Runes, docID: d.ID, rels: buf.relIndex,
-		norms: map[string]string{}, sentText: map[span]string{}, buf: buf}
+		norms: buf.norms, sentText: map[span]string{}, buf: buf, sents: buf.sents[:0]}
 	st.paras = Splitter{}.Split(t.Runes)
-	var clauses []span
+	clauses := buf.clauses[:0]
+	defer func() { buf.sents, buf.clauses = st.sents, clauses }()
 	for _, p := range st.paras {
 		for _, s := range p.sents {
 			st.sents = append(st.sents, s.span)
@@ -183,6 +185,11 @@ type buffers struct {
 	// the relations: a map that keeps its buckets and one slice for all
 	relIndex map[relKey]int32
 	rels     []relAcc
+
+	sents, clauses []span
+	cands, ments   []mention // candidates; mentions, sorted into ments2
+	ments2         []mention
+	norms          map[string]string
 }
 
 // release drops what buffers hold of a contribution, keeping the capacity.
@@ -190,6 +197,11 @@ func (b *buffers) release() {
 	clear(b.relIndex)
 	clear(b.rels)
 	b.rels = b.rels[:0]
+	clear(b.norms)
+	for _, ms := range []*[]mention{&b.cands, &b.ments, &b.ments2} {
+		clear(*ms)
+		*ms = (*ms)[:0]
+	}
 }
 
 var bufPool = sync.Pool{New: func() any { return new(buffers) }}
@@ -198,7 +210,7 @@ var bufPool = sync.Pool{New: func() any { return new(buffers) }}
 // items, overlaps resolved longest first.
 func (st *doc) recognize(clauses []span) {
 	x := st.x
-	var cands []mention
+	cands := st.buf.cands[:0]
 	st.lexMatches = x.lex.Match(st.runes)
 	for _, m := range st.lexMatches {
 		if m.item.region == "city" && m.end-m.start == 2 && !x.cityWord(st.runes, m.start, m.end) {
@@ -242,9 +254,11 @@ func (st *doc) recognize(clauses []span) {
 		}
 		return a.start - b.start
 	})
+	st.buf.cands = cands
 	used := st.buf.used[:0]
 	used = append(used, make([]bool, len(st.runes))...)
 	st.buf.used = used
+	st.ments = st.buf.ments[:0]
 	for _, k := range order {
 		m := cands[k]
 		free := true
@@ -271,19 +285,21 @@ func (st *doc) recognize(clauses []span) {
 			}
 		}
 	}
-	st.ments = sortByStart(st.ments)
+	st.buf.ments = st.ments
+	st.ments = sortByStart(st.ments, st.buf.ments2[:0])
+	st.buf.ments2 = st.ments
 }
 
-// sortByStart returns ms sorted stably by start, moving each mention once.
-func sortByStart(ms []mention) []mention {
+// sortByStart appends to out the mentions ms sorted stably by start,
+// moving each mention once.
+func sortByStart(ms, out []mention) []mention {
 	order := make([]int, len(ms))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(i, j int) int { return ms[i].start - ms[j].start })
-	out := make([]mention, len(ms))
-	for k, i := range order {
-		out[k] = ms[i]
+	for _, i := range order {
+		out = append(out, ms[i])
 	}
 	return out
 }
@@ -638,7 +654,7 @@ func (st *doc) entityForID(t graph.EntityType, name string, lexical bool) int {
 		return i
 	}
 	i := len(st.ents)
-	st.ents = append(st.ents, &entityAcc{typ: t, name: name, forms: map[string]bool{}, lexical: lexical, id: id, first: i})
+	st.ents = append(st.ents, &entityAcc{typ: t, name: name, lexical: lexical, id: id, first: i}) // no forms: no mention names it
 	st.byID[id] = i
 	return i
 }
