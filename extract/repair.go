@@ -54,10 +54,7 @@ func Repair(text string) *Text {
 func repair(text string, t *Text, src []rune) []rune {
 	// range decodes each invalid byte as one U+FFFD, the same rune count
 	// that callers get from []rune(text).
-	src = src[:0]
-	for _, r := range text {
-		src = append(src, r)
-	}
+	src = decodeRunes(text, src[:0])
 	out := t.Runes[:0]
 	orig := t.Orig[:0]
 	lineLen := 0 // runes kept since the last paragraph break
@@ -70,6 +67,11 @@ func repair(text string, t *Text, src []rune) []rune {
 	}
 	for i := 0; i < len(src); i++ {
 		r := src[i]
+		if r > 0x3000 && r < 0xfeff {
+			// CJK text: neither dropped nor space, and fold needs no context
+			emit(fold(r, 0, 0), i)
+			continue
+		}
 		if isDropped(r) {
 			continue
 		}
@@ -117,6 +119,33 @@ func repair(text string, t *Text, src []rune) []rune {
 	}
 	*t = Text{Runes: out, Orig: orig, N: len(src)}
 	return src
+}
+
+// decodeRunes appends the runes of text to rs as range does: each invalid
+// byte is one U+FFFD. Three-byte sequences, most of Chinese text, are
+// decoded inline.
+func decodeRunes(text string, rs []rune) []rune {
+	for i := 0; i < len(text); {
+		b0 := text[i]
+		if b0 < utf8.RuneSelf {
+			rs = append(rs, rune(b0))
+			i++
+			continue
+		}
+		if b0&0xf0 == 0xe0 && i+2 < len(text) {
+			b1, b2 := text[i+1], text[i+2]
+			r := rune(b0&0x0f)<<12 | rune(b1&0x3f)<<6 | rune(b2&0x3f)
+			if b1&0xc0 == 0x80 && b2&0xc0 == 0x80 && r >= 0x800 && (r < 0xd800 || r > 0xdfff) {
+				rs = append(rs, r)
+				i += 3
+				continue
+			}
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		rs = append(rs, r)
+		i += n
+	}
+	return rs
 }
 
 func prevRune(out []rune) rune {

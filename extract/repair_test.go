@@ -117,3 +117,22 @@ func FuzzRepair(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeRunes checks the inline decoder against the language's own
+// conversion, which decodes as range does.
+func FuzzDecodeRunes(f *testing.F) {
+	for _, s := range []string{"重庆 AI", "a\xffb", "\xe4\xb8", "\xed\xa0\x80", "\xe0\x80\x80", "\xef\xbf\xbd", "𝔸中", "\xe4\xb8\xad\xe4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := decodeRunes(s, nil), []rune(s)
+		if len(got) != len(want) {
+			t.Fatalf("decodeRunes(%q) = %q, want %q", s, got, want)
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("decodeRunes(%q) = %q, want %q", s, got, want)
+			}
+		}
+	})
+}

@@ -103,7 +103,11 @@ func phraseIndex(phrases []string) *wordIndex {
 // in reports whether a word of w occurs in rs: strings.Contains for every
 // word at once, without building the string.
 func (w *wordIndex) in(rs []rune) bool {
-	for i := range rs {
+	has := w.byFirst.at.has
+	for i, r := range rs {
+		if has != nil && uint32(r) < maxPaged && has[r>>6]&(1<<(r&63)) == 0 {
+			continue // no word starts with r
+		}
 		if w.startingAt(rs, i, len(rs)) != nil {
 			return true
 		}
