@@ -94,7 +94,10 @@ func directable(doc *ast.Document) bool {
 
 // dfield is one entry of a collected selection set: a response key and
 // the field selections merged under it, in the order graphql-go collects
-// them (its arguments are those of the first).
+// them (its arguments are those of the first). A tree of them is the plan
+// of an operation; it is read-only once built, and shared by the requests
+// that run the operation when no @skip or @include of it depends on a
+// variable.
 type dfield struct {
 	key     string
 	keyJSON []byte // "key":
@@ -102,10 +105,18 @@ type dfield struct {
 	asts    []*ast.Field
 	nodes   []ast.Node
 	def     *graphql.FieldDefinition // nil for __typename
-	args    map[string]any           // argument values, computed on first use
-	argsSet bool
-	sub     []*dfield // the collected sub-selection, on first use
+	idx     int                      // numbers the plan's fields
+	static  bool                     // the arguments use no variable: args holds them
+	args    map[string]any
+	sub     []*dfield // the collected sub-selection of an object field
 	subType *graphql.Object
+}
+
+// plan is the collected field tree of one operation.
+type plan struct {
+	op     *ast.OperationDefinition
+	root   []*dfield
+	fields int
 }
 
 // direct is the state of one direct execution.
@@ -116,10 +127,15 @@ type direct struct {
 	vars  map[string]any
 	frags map[string]*ast.FragmentDefinition
 	enums map[*graphql.Enum]map[any]string
-	b     []byte
-	errs  []gqlerrors.FormattedError
-	path  []step
-	n     int // fields resolved, for the periodic context check
+	args  []map[string]any // the arguments of fields that use variables, by idx
+	// dynamic: the plan depends on variables (through @skip or @include)
+	// and may not be shared.
+	dynamic bool
+	nfields int
+	b       []byte
+	errs    []gqlerrors.FormattedError
+	path    []step
+	n       int // fields resolved, for the periodic context check
 }
 
 // step is one step of the response path: a field's response key, or an
@@ -132,22 +148,16 @@ type step struct {
 
 // runDirect runs a query operation with the direct executor. It returns
 // nil when the query must run on graphql-go instead.
-func (x *Executor) runDirect(ctx context.Context, doc *ast.Document, op *ast.OperationDefinition, inputs map[string]any) (resp *Response) {
+func (x *Executor) runDirect(ctx context.Context, p *prepared, op *ast.OperationDefinition, inputs map[string]any) (resp *Response) {
 	vars, ok := coerceVariables(&x.schema, op, inputs)
 	if !ok {
 		return nil
 	}
-	d := &direct{sc: &x.schema, ctx: ctx, op: op, vars: vars, frags: map[string]*ast.FragmentDefinition{},
-		enums: x.enumNames, b: make([]byte, 0, 4096), path: make([]step, 0, 16)}
-	for _, def := range doc.Definitions {
-		if f, ok := def.(*ast.FragmentDefinition); ok {
-			key := ""
-			if f.Name != nil {
-				key = f.Name.Value
-			}
-			d.frags[key] = f
-		}
-	}
+	// The answer's buffer starts at the size of the last answer to the
+	// same query: growing it by doubling would copy it several times.
+	size := min(max(int(p.size.Load()), 512), 1<<20)
+	d := &direct{sc: &x.schema, ctx: ctx, op: op, vars: vars,
+		enums: x.enumNames, b: make([]byte, 0, size+size/8), path: make([]step, 0, 16)}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == errAbort {
@@ -161,7 +171,15 @@ func (x *Executor) runDirect(ctx context.Context, doc *ast.Document, op *ast.Ope
 		}
 	}()
 	root := x.schema.QueryType()
-	fields := d.collect(root, []*ast.SelectionSet{op.SelectionSet})
+	pl := p.plan.Load()
+	if pl == nil || pl.op != op {
+		pl = d.buildPlan(p.doc, root)
+		if !d.dynamic {
+			p.plan.Store(pl)
+		}
+	}
+	fields := pl.root
+	d.args = make([]map[string]any, pl.fields)
 	// graphql-go gives root resolvers an empty map as their source.
 	src := map[string]any{}
 	d.b = append(d.b, '{')
@@ -184,6 +202,7 @@ func (x *Executor) runDirect(ctx context.Context, doc *ast.Document, op *ast.Ope
 	if ctx.Err() != nil {
 		return timedOut(ctx)
 	}
+	p.size.Store(int64(len(d.b)))
 	return &Response{Data: json.RawMessage(d.b), Errors: d.errs, Status: http.StatusOK, ran: true, query: true}
 }
 
@@ -205,13 +224,16 @@ func (d *direct) field(parent *graphql.Object, src any, f *dfield) *gqlerrors.Er
 		panic(errAbort)
 	}
 	start := len(d.b)
-	if !f.argsSet {
-		f.args = d.argValues(f.def.Args, f.asts[0].Arguments)
-		f.argsSet = true
+	args := f.args
+	if !f.static {
+		if args = d.args[f.idx]; args == nil {
+			args = d.argValues(f.def.Args, f.asts[0].Arguments)
+			d.args[f.idx] = args
+		}
 	}
 	v, perr := resolve(f.def.Resolve, graphql.ResolveParams{
 		Source:  src,
-		Args:    f.args,
+		Args:    args,
 		Context: d.ctx,
 		Info: graphql.ResolveInfo{
 			FieldName:      f.name,
@@ -301,7 +323,7 @@ func (d *direct) complete(t graphql.Type, parent *graphql.Object, f *dfield, v a
 		}
 		return d.leaf(t.Serialize(v)), nil
 	case *graphql.Object:
-		if t.IsTypeOf != nil {
+		if t != f.subType {
 			panic(errFallback)
 		}
 		return false, d.object(t, f, v)
@@ -403,15 +425,6 @@ func (d *direct) leaf(v any) (null bool) {
 
 // object appends the selection of f on v, an object of type t.
 func (d *direct) object(t *graphql.Object, f *dfield, v any) *gqlerrors.Error {
-	if f.sub == nil || f.subType != t {
-		sets := make([]*ast.SelectionSet, 0, len(f.asts))
-		for _, a := range f.asts {
-			if a != nil && a.SelectionSet != nil {
-				sets = append(sets, a.SelectionSet)
-			}
-		}
-		f.sub, f.subType = d.collect(t, sets), t
-	}
 	d.b = append(d.b, '{')
 	at := len(d.path)
 	d.path = append(d.path, step{})
@@ -429,6 +442,82 @@ func (d *direct) object(t *graphql.Object, f *dfield, v any) *gqlerrors.Error {
 	d.path = d.path[:at]
 	d.b = append(d.b, '}')
 	return nil
+}
+
+// buildPlan collects the fields of d.op and, for every object field, of
+// its selection, all the way down: the operation's depth and size are
+// bounded by the limits before it runs, and fragment cycles refused.
+func (d *direct) buildPlan(doc *ast.Document, root *graphql.Object) *plan {
+	d.frags = map[string]*ast.FragmentDefinition{}
+	for _, def := range doc.Definitions {
+		if f, ok := def.(*ast.FragmentDefinition); ok {
+			key := ""
+			if f.Name != nil {
+				key = f.Name.Value
+			}
+			d.frags[key] = f
+		}
+	}
+	d.nfields = 0
+	pl := &plan{op: d.op, root: d.build(root, []*ast.SelectionSet{d.op.SelectionSet})}
+	pl.fields = d.nfields
+	return pl
+}
+
+func (d *direct) build(t *graphql.Object, sets []*ast.SelectionSet) []*dfield {
+	if t.IsTypeOf != nil {
+		panic(errFallback)
+	}
+	fields := d.collect(t, sets)
+	for _, f := range fields {
+		f.idx = d.nfields
+		d.nfields++
+		if f.def == nil {
+			continue
+		}
+		if f.static = !usesVariables(f.asts[0].Arguments); f.static {
+			f.args = d.argValues(f.def.Args, f.asts[0].Arguments)
+		}
+		switch nt := graphql.GetNamed(f.def.Type).(type) {
+		case *graphql.Object:
+			sub := make([]*ast.SelectionSet, 0, len(f.asts))
+			for _, a := range f.asts {
+				if a != nil && a.SelectionSet != nil {
+					sub = append(sub, a.SelectionSet)
+				}
+			}
+			f.subType, f.sub = nt, d.build(nt, sub)
+		case *graphql.Interface, *graphql.Union:
+			panic(errFallback)
+		}
+	}
+	return fields
+}
+
+// usesVariables reports whether argument values name a variable.
+func usesVariables(args []*ast.Argument) bool {
+	var uses func(v ast.Value) bool
+	uses = func(v ast.Value) bool {
+		switch v := v.(type) {
+		case *ast.Variable:
+			return true
+		case *ast.ListValue:
+			return slices.ContainsFunc(v.Values, uses)
+		case *ast.ObjectValue:
+			for _, f := range v.Fields {
+				if f != nil && uses(f.Value) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, a := range args {
+		if a != nil && uses(a.Value) {
+			return true
+		}
+	}
+	return false
 }
 
 // collect gathers the fields selected on an object of type t, as
@@ -531,6 +620,9 @@ func (d *direct) include(dirs []*ast.Directive) bool {
 		case graphql.IncludeDirective.Name:
 			incl = dir
 		}
+	}
+	if (skip != nil && usesVariables(skip.Arguments)) || (incl != nil && usesVariables(incl.Arguments)) {
+		d.dynamic = true
 	}
 	if skip != nil {
 		if v, ok := d.argValues(graphql.SkipDirective.Args, skip.Arguments)["if"].(bool); ok && v {

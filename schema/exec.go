@@ -174,7 +174,7 @@ func (x *Executor) Do(ctx context.Context, req Request, access Access) *Response
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
 	if a.op.Operation == ast.OperationTypeQuery && p.direct && !x.noDirect {
-		if out := x.runDirect(ctx, p.doc, a.op, req.Variables); out != nil {
+		if out := x.runDirect(ctx, p, a.op, req.Variables); out != nil {
 			x.directRuns.Add(1)
 			x.finishErrors(ctx, out)
 			return out
@@ -239,6 +239,10 @@ type prepared struct {
 	doc     *ast.Document
 	invalid []gqlerrors.FormattedError
 	direct  bool // the direct executor may run its queries
+	// plan is the direct executor's plan of the operation last run,
+	// unless its shape depends on variables.
+	plan atomic.Pointer[plan]
+	size atomic.Int64 // bytes of the last direct answer's data
 }
 
 func (x *Executor) prepare(q string) (p *prepared, perr *Error) {
