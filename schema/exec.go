@@ -56,6 +56,15 @@ type Response struct {
 // null) when the operation ran, absent when it was refused.
 func (r *Response) MarshalJSON() ([]byte, error) { return r.appendJSON(nil) }
 
+// sizeHint is a capacity for the response's JSON: an answer of the direct
+// executor is already encoded, and its buffer need not grow by doubling.
+func (r *Response) sizeHint() int {
+	if m, ok := r.Data.(json.RawMessage); ok {
+		return len(m) + 256
+	}
+	return 1024
+}
+
 func (r *Response) appendJSON(b []byte) ([]byte, error) {
 	b = append(b, '{')
 	if r.ran {

@@ -213,7 +213,7 @@ func (h *Handler) do(w http.ResponseWriter, r *http.Request, req Request, access
 		h.respond(w, r, res)
 		return
 	}
-	body, err := res.appendJSON(make([]byte, 0, 1024))
+	body, err := res.appendJSON(make([]byte, 0, res.sizeHint()))
 	if err != nil {
 		h.respond(w, r, res)
 		return
@@ -329,7 +329,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	var err error
 	switch x := v.(type) {
 	case *Response:
-		body, err = x.appendJSON(make([]byte, 0, 1024))
+		body, err = x.appendJSON(make([]byte, 0, x.sizeHint()))
 	case []*Response:
 		body = append(make([]byte, 0, 1024), '[')
 		for i, r := range x {
