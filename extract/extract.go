@@ -16,7 +16,10 @@ import (
 )
 
 // Segmenter cuts text into words. *jieba.Segmenter satisfies it; tests use a
-// fake. Extract uses it only on short windows around name boundaries.
+// fake. Extract uses it only on short windows around name boundaries. A line
+// break must be a word of its own that no segmentation looks across:
+// Cut(a+"\n"+b) is Cut(a), "\n", Cut(b), so that windows can be cut in one
+// call (cppjieba segments the text between separators independently).
 type Segmenter interface {
 	Cut(text string) []string
 }
@@ -212,8 +215,9 @@ func (st *doc) recognize(clauses []span) {
 	x := st.x
 	cands := st.buf.cands[:0]
 	st.lexMatches = x.lex.Match(st.runes)
-	for _, m := range st.lexMatches {
-		if m.item.region == "city" && m.end-m.start == 2 && !x.cityWord(st.runes, m.start, m.end) {
+	notWord := x.cityNonWords(st.runes, st.lexMatches)
+	for k, m := range st.lexMatches {
+		if notWord[k] {
 			continue // 均衡水平 is not 衡水, 新乡村 not 新乡
 		}
 		cands = append(cands, mention{span: span{m.start, m.end}, typ: m.item.typ, name: m.item.surface(st.runes[m.start:m.end]),
@@ -315,22 +319,82 @@ func (st *doc) coveredBy(s span, t graph.EntityType) bool {
 	return false
 }
 
-// cityWord reports whether a two-rune city name at [start,end) is a word of
-// its own. With a segmenter, the name's edges must be word boundaries (长治久安
-// is one word); without one, cityContext decides.
-func (x *Extractor) cityWord(runes []rune, start, end int) bool {
-	if x.seg == nil {
-		return cityContext(runes, start, end)
+// cityNonWords reports for each match whether it is a two-rune city name
+// that is no word of its own. With a segmenter, the name's edges must be
+// word boundaries of the text three runes around it (长治久安 is one word);
+// without one, cityContext decides.
+func (x *Extractor) cityNonWords(runes []rune, ms []lexMatch) []bool {
+	out := make([]bool, len(ms))
+	var wins []cityWindow
+	for k, m := range ms {
+		if m.item.region != "city" || m.end-m.start != 2 {
+			continue
+		}
+		if x.seg == nil {
+			out[k] = !cityContext(runes, m.start, m.end)
+			continue
+		}
+		wins = append(wins, cityWindow{match: k, from: max(0, m.start-3), to: min(len(runes), m.end+3)})
 	}
-	from, to := max(0, start-3), min(len(runes), end+3)
-	at := from
-	startOK, endOK := start == from, end == to
-	for _, w := range x.seg.Cut(string(runes[from:to])) {
-		at += utf8.RuneCountInString(w)
-		startOK = startOK || at == start
-		endOK = endOK || at == end
+	// the windows go to the segmenter in batches, one per line, each a few
+	// kilobytes: a cgo call per window cost more than cutting it
+	for len(wins) > 0 {
+		n, size := 0, 0
+		for n < len(wins) && size < cityBatch {
+			size += wins[n].to - wins[n].from + 1
+			n++
+		}
+		x.cutWindows(runes, ms, wins[:n], out)
+		wins = wins[n:]
 	}
-	return startOK && endOK
+	return out
+}
+
+// cityBatch bounds the runes of one batch of windows, well under the
+// segmenter's chunk size.
+const cityBatch = 4096
+
+// cityWindow is the text around a city name that the segmenter cuts.
+type cityWindow struct {
+	match    int // index of the name in the matches
+	from, to int
+}
+
+// cutWindows cuts the windows, joined by line breaks, in one call and sets
+// out for each window's name that does not start and end at a word
+// boundary.
+func (x *Extractor) cutWindows(runes []rune, ms []lexMatch, wins []cityWindow, out []bool) {
+	var b strings.Builder
+	starts := make([]int, len(wins)) // where each window starts in the batch, in runes
+	startOK := make([]bool, len(wins))
+	endOK := make([]bool, len(wins))
+	at := 0
+	for k, w := range wins {
+		starts[k] = at
+		at += w.to - w.from + 1
+		for _, r := range runes[w.from:w.to] {
+			b.WriteRune(r)
+		}
+		b.WriteByte('\n')
+		m := ms[w.match]
+		startOK[k], endOK[k] = m.start == w.from, m.end == w.to
+	}
+	k, pos := 0, 0
+	for _, word := range x.seg.Cut(b.String()) {
+		pos += utf8.RuneCountInString(word) // a word boundary
+		for k < len(wins) && pos > starts[k]+wins[k].to-wins[k].from {
+			k++
+		}
+		if k < len(wins) && pos > starts[k] {
+			w := wins[k]
+			p := w.from + pos - starts[k]
+			startOK[k] = startOK[k] || p == ms[w.match].start
+			endOK[k] = endOK[k] || p == ms[w.match].end
+		}
+	}
+	for k, w := range wins {
+		out[w.match] = !(startOK[k] && endOK[k])
+	}
 }
 
 // cityContext reports whether a two-rune city name at [start,end) stands as
