@@ -125,10 +125,15 @@ func (x *Extractor) Extract(ctx context.Context, d graph.Document, text string) 
 	if buf.relIndex == nil {
 		buf.relIndex = map[relKey]int32{}
 		buf.norms = map[string]string{}
+		buf.sentText = map[span]string{}
+		buf.byID = map[string]int{}
+		buf.byName = map[typedName]int{}
+		buf.keyOwner = map[typedName]int{}
+		buf.keyCache = map[keyCacheKey][]typedName{}
 	}
 	defer buf.release()
 	st := &doc{x: x, t: t, runes: t.Runes, docID: d.ID, rels: buf.relIndex,
-		norms: buf.norms, sentText: map[span]string{}, buf: buf, sents: buf.sents[:0]}
+		norms: buf.norms, sentText: buf.sentText, byID: buf.byID, byName: buf.byName, buf: buf, sents: buf.sents[:0]}
 	st.paras = Splitter{}.Split(t.Runes)
 	clauses := buf.clauses[:0]
 	defer func() { buf.sents, buf.clauses = st.sents, clauses }()
@@ -192,7 +197,14 @@ type buffers struct {
 	sents, clauses []span
 	cands, ments   []mention // candidates; mentions, sorted into ments2
 	ments2         []mention
-	norms          map[string]string
+
+	// the per-document maps, which keep their buckets
+	norms    map[string]string
+	sentText map[span]string
+	byID     map[string]int
+	byName   map[typedName]int
+	keyOwner map[typedName]int
+	keyCache map[keyCacheKey][]typedName
 }
 
 // release drops what buffers hold of a contribution, keeping the capacity.
@@ -201,6 +213,11 @@ func (b *buffers) release() {
 	clear(b.rels)
 	b.rels = b.rels[:0]
 	clear(b.norms)
+	clear(b.sentText)
+	clear(b.byID)
+	clear(b.byName)
+	clear(b.keyOwner)
+	clear(b.keyCache)
 	for _, ms := range []*[]mention{&b.cands, &b.ments, &b.ments2} {
 		clear(*ms)
 		*ms = (*ms)[:0]
@@ -583,14 +600,14 @@ type keyCacheKey struct {
 // normalised name or alias (西部(重庆)科学城 = 西部科学城), and the document's
 // 市委 with 中共重庆市委.
 func (st *doc) canonicalise() {
-	keyOwner := map[typedName]int{} // type and normalised form -> entity
+	keyOwner := st.buf.keyOwner // type and normalised form -> entity
 	st.group = make([]int, len(st.ments))
 	newEnt := func(m *mention) int {
 		st.ents = append(st.ents, &entityAcc{typ: m.typ, name: m.canon, forms: map[string]bool{}, lexical: m.item != nil, class: m.class()})
 		return len(st.ents) - 1
 	}
 	// names repeat: the keys of a (type, surface, canonical) are built once
-	keyCache := map[keyCacheKey][]typedName{}
+	keyCache := st.buf.keyCache
 	keysOf := func(m *mention) []typedName {
 		forms := []string{m.canon, m.name, stripParens(m.name)}
 		// 重庆市政府 is 重庆市人民政府
@@ -675,7 +692,6 @@ func (st *doc) canonicalise() {
 		e.spans = append(e.spans, graph.Span{Start: a, End: b})
 		st.group[i] = g
 	}
-	st.byID = make(map[string]int, len(st.ents))
 	for i, e := range st.ents {
 		e.id = hashEntityID(e.typ, e.name, st.normalize)
 		sort.Slice(e.spans, func(i, j int) bool { return e.spans[i].Start < e.spans[j].Start })
@@ -705,9 +721,6 @@ func (st *doc) entityFor(t graph.EntityType, name string, lexical bool) int {
 		return i
 	}
 	i := st.entityForID(t, name, lexical)
-	if st.byName == nil {
-		st.byName = map[typedName]int{}
-	}
 	st.byName[typedName{t, name}] = i
 	return i
 }
