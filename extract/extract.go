@@ -134,7 +134,8 @@ func (x *Extractor) Extract(ctx context.Context, d graph.Document, text string) 
 	defer buf.release()
 	st := &doc{x: x, t: t, runes: t.Runes, docID: d.ID, rels: buf.relIndex,
 		norms: buf.norms, sentText: buf.sentText, byID: buf.byID, byName: buf.byName, buf: buf, sents: buf.sents[:0]}
-	st.paras = Splitter{}.Split(t.Runes)
+	buf.split.reset()
+	st.paras = split(t.Runes, &buf.split)
 	clauses := buf.clauses[:0]
 	defer func() { buf.sents, buf.clauses = st.sents, clauses }()
 	for _, p := range st.paras {
@@ -194,6 +195,7 @@ type buffers struct {
 	relIndex map[relKey]int32
 	rels     []relAcc
 
+	split          splitSlab
 	sents, clauses []span
 	cands, ments   []mention // candidates; mentions, sorted into ments2
 	ments2         []mention

@@ -38,21 +38,41 @@ type Splitter struct{}
 
 // Split returns the paragraphs of runes.
 func (Splitter) Split(runes []rune) []paragraph {
-	var out []paragraph
+	return split(runes, &splitSlab{})
+}
+
+// splitSlab holds the sentences and clauses of a text in two slices, which
+// the paragraphs and sentences take parts of: one allocation for many, and
+// reusable from text to text.
+type splitSlab struct {
+	paras   []paragraph
+	sents   []sentence
+	clauses []clause
+}
+
+func (sl *splitSlab) reset() {
+	sl.paras, sl.sents, sl.clauses = sl.paras[:0], sl.sents[:0], sl.clauses[:0]
+}
+
+// split returns the paragraphs of runes, kept in sl.
+func split(runes []rune, sl *splitSlab) []paragraph {
 	start := 0
 	for i := 0; i <= len(runes); i++ {
 		if i < len(runes) && runes[i] != '\n' {
 			continue
 		}
-		if p, ok := splitParagraph(runes, span{start, i}); ok {
-			out = append(out, p)
+		if p, ok := splitParagraph(runes, span{start, i}, sl); ok {
+			sl.paras = append(sl.paras, p)
 		}
 		start = i + 1
 	}
-	return out
+	if len(sl.paras) == 0 {
+		return nil
+	}
+	return sl.paras
 }
 
-func splitParagraph(runes []rune, ps span) (paragraph, bool) {
+func splitParagraph(runes []rune, ps span, sl *splitSlab) (paragraph, bool) {
 	for ps.start < ps.end && isSpace(runes[ps.start]) {
 		ps.start++
 	}
@@ -61,14 +81,18 @@ func splitParagraph(runes []rune, ps span) (paragraph, bool) {
 	}
 	p := paragraph{span: ps}
 	start := ps.start
+	first := len(sl.sents)
 	for i := ps.start; i <= ps.end; i++ {
 		if i < ps.end && !isSentenceEnd(runes[i]) {
 			continue
 		}
 		if i > start {
-			p.sents = append(p.sents, splitSentence(runes, span{start, i}))
+			sl.sents = append(sl.sents, splitSentence(runes, span{start, i}, sl))
 		}
 		start = i + 1
+	}
+	if n := len(sl.sents); n > first {
+		p.sents = sl.sents[first:n:n]
 	}
 	text := runes[ps.start:ps.end]
 	last := runes[ps.end-1]
@@ -106,8 +130,9 @@ func isSentenceEnd(r rune) bool {
 
 func isClauseEnd(r rune) bool { return r == '，' || r == ',' || r == '：' || r == ':' }
 
-func splitSentence(runes []rune, ss span) sentence {
+func splitSentence(runes []rune, ss span, sl *splitSlab) sentence {
 	s := sentence{span: ss}
+	first := len(sl.clauses)
 	start := ss.start
 	depth := 0 // brackets and quotes: a comma inside them splits no clause
 	quoted := false
@@ -139,9 +164,12 @@ func splitSentence(runes []rune, ss span) sentence {
 			if c.marker > 0 && c.marker == c.len() {
 				c.marker = 0
 			}
-			s.clauses = append(s.clauses, c)
+			sl.clauses = append(sl.clauses, c)
 		}
 		start = i + 1
+	}
+	if n := len(sl.clauses); n > first {
+		s.clauses = sl.clauses[first:n:n]
 	}
 	return s
 }
