@@ -2,6 +2,8 @@ package extract
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -257,6 +259,64 @@ func TestExtractConcurrent(t *testing.T) {
 		}()
 	}
 	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestExtractReusesBuffers extracts texts of different sizes one after the
+// other, in two orders and from parallel goroutines: the buffers one
+// document leaves for the next must not change any result.
+func TestExtractReusesBuffers(t *testing.T) {
+	x := newTestExtractor(t)
+	paths, err := filepath.Glob(filepath.Join("testdata", "*.txt"))
+	if err != nil || len(paths) < 2 {
+		t.Fatal("no texts in testdata")
+	}
+	texts := []string{sample}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(data))
+	}
+	extractAll := func(order []int) ([]*graph.Contribution, error) {
+		out := make([]*graph.Contribution, len(texts))
+		for _, i := range order {
+			c, err := x.Extract(context.Background(), graph.Document{ID: "d"}, texts[i])
+			if err != nil {
+				return nil, err
+			}
+			out[i] = c
+		}
+		return out, nil
+	}
+	forward := make([]int, len(texts))
+	backward := make([]int, len(texts))
+	for i := range texts {
+		forward[i], backward[i] = i, len(texts)-1-i
+	}
+	want, err := extractAll(forward)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			order := forward
+			if g%2 == 1 {
+				order = backward
+			}
+			got, err := extractAll(order)
+			if err == nil && !reflect.DeepEqual(got, want) {
+				err = errorString("extraction differs when documents follow one another in another order")
+			}
+			errs <- err
+		}()
+	}
+	for g := 0; g < 4; g++ {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
