@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -706,6 +707,87 @@ func (st *doc) canonicalise() {
 	}
 }
 
+// sortRelations returns the relations of rs ordered by type, From and To.
+// Entity IDs are "e" and 16 hex digits, whose string order is the order of
+// their value: comparing numbers is much cheaper than comparing the strings
+// when documents have thousands of relations.
+func sortRelations(rs []relAcc) []*graph.RelationContribution {
+	type key struct {
+		rc       *graph.RelationContribution
+		typ      int
+		from, to uint64
+	}
+	var types []string
+	keys := make([]key, len(rs))
+	numeric := true
+	for i := range rs {
+		rc := &rs[i].rc
+		t := slices.Index(types, string(rc.Type))
+		if t < 0 {
+			t = len(types)
+			types = append(types, string(rc.Type))
+		}
+		f, okF := idValue(rc.From)
+		to, okT := idValue(rc.To)
+		numeric = numeric && okF && okT
+		keys[i] = key{rc, t, f, to}
+	}
+	// ranks of the types in string order
+	order := slices.Clone(types)
+	slices.Sort(order)
+	rank := make([]int, len(types))
+	for i, t := range types {
+		rank[i] = slices.Index(order, t)
+	}
+	if numeric {
+		slices.SortFunc(keys, func(a, b key) int {
+			if a.typ != b.typ {
+				return rank[a.typ] - rank[b.typ]
+			}
+			if a.from != b.from {
+				return cmp.Compare(a.from, b.from)
+			}
+			return cmp.Compare(a.to, b.to)
+		})
+	} else {
+		slices.SortFunc(keys, func(a, b key) int {
+			if a.typ != b.typ {
+				return rank[a.typ] - rank[b.typ]
+			}
+			if a.rc.From != b.rc.From {
+				return strings.Compare(a.rc.From, b.rc.From)
+			}
+			return strings.Compare(a.rc.To, b.rc.To)
+		})
+	}
+	out := make([]*graph.RelationContribution, len(keys))
+	for i, k := range keys {
+		out[i] = k.rc
+	}
+	return out
+}
+
+// idValue returns the value of an entity ID's hex digits, and false when
+// id is not "e" and 16 lower-case hex digits.
+func idValue(id string) (uint64, bool) {
+	if len(id) != 17 || id[0] != 'e' {
+		return 0, false
+	}
+	var v uint64
+	for i := 1; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case '0' <= c && c <= '9':
+			v = v<<4 | uint64(c-'0')
+		case 'a' <= c && c <= 'f':
+			v = v<<4 | uint64(c-'a'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
+}
+
 // hashEntityID is graph.EntityID with a memoised normaliser.
 func hashEntityID(t graph.EntityType, name string, normalize func(string) string) string {
 	n := normalize(name)
@@ -824,19 +906,7 @@ func (st *doc) contribution(d graph.Document) *graph.Contribution {
 		}
 		c.Entities = append(c.Entities, graph.EntityContribution{Type: e.typ, Name: e.name, Aliases: e.aliases(st.normalize), Attrs: attrs, Spans: e.spans})
 	}
-	rels := make([]*graph.RelationContribution, len(st.buf.rels))
-	for i := range st.buf.rels {
-		rels[i] = &st.buf.rels[i].rc
-	}
-	slices.SortFunc(rels, func(a, b *graph.RelationContribution) int {
-		if a.Type != b.Type {
-			return strings.Compare(string(a.Type), string(b.Type))
-		}
-		if a.From != b.From {
-			return strings.Compare(a.From, b.From)
-		}
-		return strings.Compare(a.To, b.To)
-	})
+	rels := sortRelations(st.buf.rels)
 	c.Relations = make([]graph.RelationContribution, 0, len(rels))
 	for _, r := range rels {
 		ev := r.Evidence

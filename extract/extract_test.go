@@ -359,3 +359,37 @@ func TestCityWord(t *testing.T) {
 		}
 	}
 }
+
+// TestIDValueOrder checks that entity IDs compare as their values do, which
+// sortRelations relies on.
+func TestIDValueOrder(t *testing.T) {
+	var ids []string
+	for i := 0; i < 200; i++ {
+		ids = append(ids, graph.EntityID(graph.Platform, strings.Repeat("实验室", i%7)+string(rune('a'+i%26))+string(rune('0'+i%10))))
+	}
+	for _, a := range ids {
+		va, ok := idValue(a)
+		if !ok {
+			t.Fatalf("idValue(%q) failed", a)
+		}
+		for _, b := range ids {
+			vb, _ := idValue(b)
+			if got, want := cmpUint(va, vb), strings.Compare(a, b); got != want {
+				t.Fatalf("%q vs %q: values compare %d, strings %d", a, b, got, want)
+			}
+		}
+	}
+	if _, ok := idValue("r0123456789abcdef"); ok {
+		t.Error("idValue accepted a relation ID")
+	}
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -264,13 +264,21 @@ func isDropped(r rune) bool {
 	return r < 0x20 && !isSpace(r) || r == 0x7f
 }
 
-func isWordRune(r rune) bool { return r != 0 && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
+// isWordRune reports whether r is a letter or digit. CJK unified
+// ideographs, most of the text, are letters without a table search
+// (TestCJKFastPaths).
+func isWordRune(r rune) bool {
+	if r >= cjkFirst && r < cjkEnd {
+		return true
+	}
+	return r != 0 && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
 
 func isASCIIWord(r rune) bool {
 	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+func isHan(r rune) bool { return r >= cjkFirst && r < cjkEnd || unicode.Is(unicode.Han, r) }
 
 // fold maps one rune to its analysis form: full-width ASCII variants to
 // ASCII, Chinese brackets to ASCII parentheses, and ASCII sentence

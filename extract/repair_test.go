@@ -3,6 +3,7 @@ package extract
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -135,4 +136,14 @@ func FuzzDecodeRunes(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCJKFastPaths checks that every rune isWordRune and isHan accept
+// without asking package unicode is a Han letter.
+func TestCJKFastPaths(t *testing.T) {
+	for r := rune(cjkFirst); r < cjkEnd; r++ {
+		if !unicode.IsLetter(r) || !unicode.Is(unicode.Han, r) {
+			t.Fatalf("%U is in the CJK fast path but not a Han letter", r)
+		}
+	}
 }
