@@ -47,7 +47,10 @@ func TestBulkLoadPagesOut(t *testing.T) {
 	if written < 8<<20 {
 		t.Fatalf("the load wrote only %d bytes: too small to tell", written)
 	}
-	if resident > written/4 {
+	// Without page-out all of it stays resident (measured: 118 %); with it,
+	// pages the kernel could not reclaim yet (locked, under writeback)
+	// may remain: 0 % to 27 % in runs here.
+	if resident > written/2 {
 		t.Errorf("%d of %d bytes written stay resident", resident, written)
 	}
 	st, err := s.Stats(ctx)
