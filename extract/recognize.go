@@ -439,15 +439,14 @@ func stopBefore(r rune) bool { return strings.ContainsRune("与和及的在把�
 // nameMayEnd reports whether a name may end before runes[i]: the next rune
 // does not continue a word that the suffix started.
 func nameMayEnd(runes []rune, i, end int) bool {
-	rest := string(runes[i:min(end, i+2)])
-	for _, bad := range []string{"城市", "城镇", "区域", "区块", "室外", "地区", "所有", "所得", "院士", "院校", "学生", "会议", "会员", "政策", "园区", "置换", "器件", "器材", "地方"} {
-		if strings.HasPrefix(string(runes[i-1:min(end, i+1)]), bad) {
-			return false
-		}
-	}
-	_ = rest
-	return true
+	// the suffix's last rune and the next: 中心城市 ends in 心城
+	pair := runes[i-1 : min(end, i+1)]
+	return len(pair) < 2 || !headWordIndex.in(pair)
 }
+
+// headWordIndex holds the words that a head's last rune starts together with
+// the rune after it, so that the head does not end a name there.
+var headWordIndex = newWordIndex(wordSet(`城市 城镇 区域 区块 室外 地区 所有 所得 院士 院校 学生 会议 会员 政策 园区 置换 器件 器材 地方`))
 
 // allPlaces reports whether rs is nothing but places (and one-character
 // place aliases after a locative): 东部沿海地区, 渝.
