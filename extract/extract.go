@@ -535,6 +535,8 @@ type entityAcc struct {
 	class   bool
 	id      string
 	first   int // the index of the first entity with this id: relations and the result name that one
+	idv     uint64
+	idOK    bool // idv holds idValue(id)
 
 	aliasList   []string
 	aliasesDone bool
@@ -697,6 +699,7 @@ func (st *doc) canonicalise() {
 	}
 	for i, e := range st.ents {
 		e.id = hashEntityID(e.typ, e.name, st.normalize)
+		e.idv, e.idOK = idValue(e.id)
 		sort.Slice(e.spans, func(i, j int) bool { return e.spans[i].Start < e.spans[j].Start })
 		if f, ok := st.byID[e.id]; ok {
 			e.first = f
@@ -712,9 +715,8 @@ func (st *doc) canonicalise() {
 // their value: comparing numbers is much cheaper than comparing the strings
 // when documents have thousands of relations.
 func sortRelations(rs []relAcc) []*graph.RelationContribution {
-	type key struct {
-		rc       *graph.RelationContribution
-		typ      int
+	type key struct { // no pointers: the sort moves them without write barriers
+		typ, rel int32
 		from, to uint64
 	}
 	var types []string
@@ -727,10 +729,8 @@ func sortRelations(rs []relAcc) []*graph.RelationContribution {
 			t = len(types)
 			types = append(types, string(rc.Type))
 		}
-		f, okF := idValue(rc.From)
-		to, okT := idValue(rc.To)
-		numeric = numeric && okF && okT
-		keys[i] = key{rc, t, f, to}
+		numeric = numeric && rs[i].numeric
+		keys[i] = key{int32(t), int32(i), rs[i].from, rs[i].to}
 	}
 	// ranks of the types in string order
 	order := slices.Clone(types)
@@ -754,15 +754,16 @@ func sortRelations(rs []relAcc) []*graph.RelationContribution {
 			if a.typ != b.typ {
 				return rank[a.typ] - rank[b.typ]
 			}
-			if a.rc.From != b.rc.From {
-				return strings.Compare(a.rc.From, b.rc.From)
+			ra, rb := &rs[a.rel].rc, &rs[b.rel].rc
+			if ra.From != rb.From {
+				return strings.Compare(ra.From, rb.From)
 			}
-			return strings.Compare(a.rc.To, b.rc.To)
+			return strings.Compare(ra.To, rb.To)
 		})
 	}
 	out := make([]*graph.RelationContribution, len(keys))
 	for i, k := range keys {
-		out[i] = k.rc
+		out[i] = &rs[k.rel].rc
 	}
 	return out
 }
@@ -815,7 +816,8 @@ func (st *doc) entityForID(t graph.EntityType, name string, lexical bool) int {
 		return i
 	}
 	i := len(st.ents)
-	st.ents = append(st.ents, &entityAcc{typ: t, name: name, lexical: lexical, id: id, first: i}) // no forms: no mention names it
+	idv, idOK := idValue(id)
+	st.ents = append(st.ents, &entityAcc{typ: t, name: name, lexical: lexical, id: id, first: i, idv: idv, idOK: idOK}) // no forms: no mention names it
 	st.byID[id] = i
 	return i
 }
@@ -836,6 +838,8 @@ type relKey struct {
 type relAcc struct {
 	rc                 graph.RelationContribution
 	lastStart, lastEnd int
+	from, to           uint64 // idValue of rc.From and rc.To
+	numeric            bool   // idValue succeeded for both
 }
 
 // link records a relation with its evidence.
@@ -855,7 +859,9 @@ func (st *doc) link(from, to int, t graph.RelationType, ev graph.Evidence) {
 	ri, ok := st.rels[k]
 	if !ok {
 		ri = int32(len(st.buf.rels))
-		st.buf.rels = append(st.buf.rels, relAcc{rc: graph.RelationContribution{From: st.ents[a].id, To: st.ents[b].id, Type: t}, lastStart: -1})
+		ea, eb := st.ents[a], st.ents[b]
+		st.buf.rels = append(st.buf.rels, relAcc{rc: graph.RelationContribution{From: ea.id, To: eb.id, Type: t}, lastStart: -1,
+			from: ea.idv, to: eb.idv, numeric: ea.idOK && eb.idOK})
 		st.rels[k] = ri
 	}
 	r := &st.buf.rels[ri]
