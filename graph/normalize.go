@@ -65,9 +65,9 @@ func isNormal(s string) bool {
 }
 
 // normalRune reports whether r is a character that Normalize leaves alone
-// wherever it stands: NFKC neither decomposes it nor composes it with a
-// neighbour, no bracket folding maps it, it is no white space or control
-// character, and it is its own lower case. CJK unified ideographs, printable
+// in a string of such characters: NFKC neither decomposes it nor composes it
+// with the character before it, no bracket folding maps it, it is no white
+// space or control character, and it is its own lower case. CJK unified ideographs, printable
 // ASCII but for upper-case letters and the brackets folded to parentheses,
 // and the enumeration comma, full stop and title marks that run through
 // measure names (推进…、…《…》). TestNormalRunes checks every one.
