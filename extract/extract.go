@@ -570,13 +570,23 @@ func (e *entityAcc) aliases(normalize func(string) string) []string {
 
 // stripParens removes a parenthesised part: 西部(重庆)科学城 -> 西部科学城.
 func stripParens(s string) string {
-	i := strings.IndexAny(s, "(（")
-	j := strings.IndexAny(s, ")）")
+	i := indexEither(s, '(', "（")
+	j := indexEither(s, ')', "）")
 	if i < 0 || j < i {
 		return s
 	}
 	_, w := utf8.DecodeRuneInString(s[j:])
 	return s[:i] + s[j+w:]
+}
+
+// indexEither is strings.IndexAny(s, string(b)+r) for an ASCII b and a
+// rune r, without IndexAny's rune-by-rune search.
+func indexEither(s string, b byte, r string) int {
+	i, j := strings.IndexByte(s, b), strings.Index(s, r)
+	if i < 0 || (j >= 0 && j < i) {
+		return j
+	}
+	return i
 }
 
 func (st *doc) normalize(s string) string {

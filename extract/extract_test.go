@@ -393,3 +393,18 @@ func cmpUint(a, b uint64) int {
 	}
 	return 0
 }
+
+// FuzzIndexEither checks indexEither against strings.IndexAny.
+func FuzzIndexEither(f *testing.F) {
+	for _, s := range []string{"西部(重庆)科学城", "西部（重庆）科学城", "（a(", "a\xef（", "无"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := indexEither(s, '(', "（"), strings.IndexAny(s, "(（"); got != want {
+			t.Fatalf("indexEither(%q) = %d, IndexAny %d", s, got, want)
+		}
+		if got, want := indexEither(s, ')', "）"), strings.IndexAny(s, ")）"); got != want {
+			t.Fatalf("indexEither(%q) = %d, IndexAny %d", s, got, want)
+		}
+	})
+}
