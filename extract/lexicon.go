@@ -56,7 +56,15 @@ type lexTrie struct {
 	root  runeTable // the other root children
 	nodes []trieNode
 	edges []trieEdge
-	build [][]trieEdge // per node while keys are inserted; nil once frozen
+	build [][]trieEdge           // per node while keys are inserted; nil once frozen
+	pairs *[pairBits / 64]uint64 // a hash set of the keys' first two runes, which may collide
+}
+
+// pairBits is the size of lexTrie.pairs: 8 KiB, a few thousand keys.
+const pairBits = 1 << 16
+
+func pairBit(a, b rune) uint32 {
+	return (uint32(a)*0x9e3779b1 ^ uint32(b)*0x85ebca6b) >> 16
 }
 
 type trieNode struct {
@@ -122,7 +130,10 @@ func (tr *lexTrie) newNode() int32 {
 func (tr *lexTrie) insert(key []rune, it *lexItem) {
 	if tr.cjk == nil {
 		tr.cjk = make([]int32, cjkEnd-cjkFirst)
+		tr.pairs = new([pairBits / 64]uint64)
 	}
+	h := pairBit(key[0], key[1])
+	tr.pairs[h>>6] |= 1 << (h & 63)
 	n := tr.rootChild(key[0])
 	if n < 0 {
 		n = tr.newNode()
@@ -159,6 +170,7 @@ func (tr *lexTrie) insert(key []rune, it *lexItem) {
 func (tr *lexTrie) freeze() {
 	if tr.cjk == nil {
 		tr.cjk = make([]int32, cjkEnd-cjkFirst)
+		tr.pairs = new([pairBits / 64]uint64)
 	}
 	for n, edges := range tr.build {
 		tr.nodes[n].off, tr.nodes[n].len = int32(len(tr.edges)), int32(len(edges))
@@ -170,7 +182,14 @@ func (tr *lexTrie) freeze() {
 // longest returns the length and item of the longest key that starts at
 // runes[i], compared in lowerASCII; 0 if none.
 func (tr *lexTrie) longest(runes []rune, i int) (int, *lexItem) {
-	n := tr.rootChild(lowerASCII(runes[i]))
+	if i+1 >= len(runes) {
+		return 0, nil // every key has two runes or more
+	}
+	r0 := lowerASCII(runes[i])
+	if h := pairBit(r0, lowerASCII(runes[i+1])); tr.pairs[h>>6]&(1<<(h&63)) == 0 {
+		return 0, nil // no key starts with these two runes: most positions
+	}
+	n := tr.rootChild(r0)
 	if n < 0 {
 		return 0, nil
 	}
