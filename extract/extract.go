@@ -104,6 +104,7 @@ type doc struct {
 	sentText   map[span]string   // evidence sentences, built once each
 	fieldNames map[string]bool   // names of field mentions, built on first use
 	rels       map[relKey]int32  // -> index in buf.rels
+	relTypes   []graph.RelationType
 	docID      string
 	buf        *buffers
 	lexMatches []lexMatch // the lexicon's matches in the whole text
@@ -841,7 +842,18 @@ const maxEvidence = 16
 // hash than graph.RelationKey's strings, and the same relation.
 type relKey struct {
 	from, to int
-	typ      graph.RelationType
+	typ      int // index in doc.relTypes: no string to hash
+}
+
+// relTypeIndex returns the index of t in st.relTypes, adding it.
+func (st *doc) relTypeIndex(t graph.RelationType) int {
+	for i, u := range st.relTypes {
+		if u == t {
+			return i
+		}
+	}
+	st.relTypes = append(st.relTypes, t)
+	return len(st.relTypes) - 1
 }
 
 // relAcc accumulates one relation of the contribution.
@@ -865,7 +877,7 @@ func (st *doc) link(from, to int, t graph.RelationType, ev graph.Evidence) {
 	if t.Undirected() && st.ents[b].id < st.ents[a].id {
 		a, b = b, a
 	}
-	k := relKey{a, b, t}
+	k := relKey{a, b, st.relTypeIndex(t)}
 	ri, ok := st.rels[k]
 	if !ok {
 		ri = int32(len(st.buf.rels))
