@@ -40,6 +40,8 @@ func (it *lexItem) surface(text []rune) string {
 // Lexicon finds lexicon names in text: longest match first, left to right,
 // by walking a rune trie of the names from each position, so the cost is
 // linear in the text times the length of the longest name part that matches.
+// Most positions start no name, which a set of the names' first two runes
+// tells before the trie is walked.
 type Lexicon struct {
 	items  []*lexItem
 	trie   lexTrie
@@ -60,7 +62,8 @@ type lexTrie struct {
 	pairs *[pairBits / 64]uint64 // a hash set of the keys' first two runes, which may collide
 }
 
-// pairBits is the size of lexTrie.pairs: 8 KiB, a few thousand keys.
+// pairBits is the size in bits of lexTrie.pairs (8 KiB): sparse for the few
+// thousand keys of a lexicon, so that few pairs of the text collide.
 const pairBits = 1 << 16
 
 func pairBit(a, b rune) uint32 {
@@ -182,8 +185,8 @@ func (tr *lexTrie) freeze() {
 // longest returns the length and item of the longest key that starts at
 // runes[i], compared in lowerASCII; 0 if none.
 func (tr *lexTrie) longest(runes []rune, i int) (int, *lexItem) {
-	if i+1 >= len(runes) {
-		return 0, nil // every key has two runes or more
+	if i+1 >= len(runes) || tr.pairs == nil {
+		return 0, nil // every key has two runes or more; no keys
 	}
 	r0 := lowerASCII(runes[i])
 	if h := pairBit(r0, lowerASCII(runes[i+1])); tr.pairs[h>>6]&(1<<(h&63)) == 0 {
