@@ -38,14 +38,17 @@ import (
 // return). Queries are read-only, so running one again from the start with
 // graphql-go is safe.
 //
-// Two differences are deliberate. Object keys come out sorted, as
+// Three differences are deliberate. Object keys come out sorted, as
 // appendJSON sorts graphql-go's maps; the fields are therefore resolved in
-// that order, where graphql-go resolves them in map order (the order of
-// errors from sibling fields is random there). And it runs on the
-// request's goroutine: at the time limit graphql-go answers at once and
-// leaves its goroutine running, while the direct executor stops at the next
-// resolver (every resolver checks the context) or the next check of the
-// context, every 64 fields, and then gives the same answer.
+// that order, where graphql-go resolves them in map order: there the order
+// of sibling fields' errors is random, and so is which of two failing
+// non-null siblings nulls their parent (and is reported); here it is the
+// first by key. It runs on the request's goroutine: at the time limit
+// graphql-go answers at once and leaves its goroutine running, while the
+// direct executor stops at the next resolver (every resolver checks the
+// context) or the next check of the context, every 64 fields, and then
+// gives the same answer. And resolvers get a ResolveInfo without Path,
+// Schema, Fragments and RootValue, which ours do not read.
 
 // errFallback aborts a direct execution that met something it does not
 // handle; the query then runs on graphql-go.
