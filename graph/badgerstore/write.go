@@ -1,6 +1,7 @@
 package badgerstore
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -211,12 +212,14 @@ func (r *contribRecord) applied() ([]*appliedEnt, []*appliedRel) {
 		for k, v := range a.attrs {
 			a.attrs[k] = dedupe(v)
 		}
-		sort.Slice(a.spans, func(i, j int) bool {
-			x, y := a.spans[i], a.spans[j]
-			return x.Start < y.Start || x.Start == y.Start && x.End < y.End
+		slices.SortFunc(a.spans, func(x, y graph.Span) int {
+			if c := cmp.Compare(x.Start, y.Start); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.End, y.End)
 		})
 	}
-	sort.Slice(ents, func(i, j int) bool { return ents[i].id < ents[j].id })
+	slices.SortFunc(ents, func(x, y *appliedEnt) int { return strings.Compare(x.id, y.id) })
 
 	byKey := map[graph.RelationKey]*appliedRel{}
 	var rels []*appliedRel
@@ -239,33 +242,37 @@ func (r *contribRecord) applied() ([]*appliedEnt, []*appliedRel) {
 		}
 	}
 	for _, a := range rels {
-		sort.Slice(a.evidence, func(i, j int) bool { return evLess(&a.evidence[i], &a.evidence[j]) })
+		slices.SortFunc(a.evidence, func(x, y graph.Evidence) int { return evCompare(&x, &y) })
 	}
-	sort.Slice(rels, func(i, j int) bool { return relKeyLess(rels[i].key, rels[j].key) })
+	slices.SortFunc(rels, func(x, y *appliedRel) int { return relKeyCompare(x.key, y.key) })
 	return ents, rels
 }
 
-func evLess(x, y *graph.Evidence) bool {
-	if x.Start != y.Start {
-		return x.Start < y.Start
+func evLess(x, y *graph.Evidence) bool { return evCompare(x, y) < 0 }
+
+func evCompare(x, y *graph.Evidence) int {
+	if c := cmp.Compare(x.Start, y.Start); c != 0 {
+		return c
 	}
-	if x.End != y.End {
-		return x.End < y.End
+	if c := cmp.Compare(x.End, y.End); c != 0 {
+		return c
 	}
-	if x.Rule != y.Rule {
-		return x.Rule < y.Rule
+	if c := strings.Compare(x.Rule, y.Rule); c != 0 {
+		return c
 	}
-	return x.Sentence < y.Sentence
+	return strings.Compare(x.Sentence, y.Sentence)
 }
 
-func relKeyLess(a, b graph.RelationKey) bool {
-	if a.From != b.From {
-		return a.From < b.From
+func relKeyLess(a, b graph.RelationKey) bool { return relKeyCompare(a, b) < 0 }
+
+func relKeyCompare(a, b graph.RelationKey) int {
+	if c := strings.Compare(a.From, b.From); c != 0 {
+		return c
 	}
-	if a.Type != b.Type {
-		return a.Type < b.Type
+	if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
+		return c
 	}
-	return a.To < b.To
+	return strings.Compare(a.To, b.To)
 }
 
 func dedupe(s []string) []string {
