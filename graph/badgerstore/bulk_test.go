@@ -186,3 +186,37 @@ func TestExtSorterDuplicate(t *testing.T) {
 		t.Errorf("duplicate key merged: %v", err)
 	}
 }
+
+// BenchmarkExtSorter sorts a bulk load's kind of keys in memory: groups of
+// keys that share a table prefix and an entity ID (a relation's per-document
+// records, an entity's mentions), then merges them.
+func BenchmarkExtSorter(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var keys [][]byte
+	for range 20000 {
+		from := fmt.Sprintf("e%016x", r.Uint64())
+		for range 15 {
+			keys = append(keys, relDocKey(from, "CO_OCCURS", fmt.Sprintf("e%016x", r.Uint64()), fmt.Sprintf("d%016x", r.Uint64())))
+		}
+	}
+	val := make([]byte, 24)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		var seq int
+		s := newExtSorter(b.TempDir(), 1<<30, &seq)
+		for _, k := range keys {
+			if err := s.add(k, val); err != nil {
+				b.Fatal(err)
+			}
+		}
+		srcs, err := s.sources()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := mergeRuns(srcs, func(k, v []byte) error { return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(keys))*float64(b.N)/b.Elapsed().Seconds(), "keys/s")
+}
