@@ -5,15 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"net"
 	"net/http"
 	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -55,8 +52,7 @@ type serveOptions struct {
 	maxCost   int
 	cacheMB   int
 	verbose   bool
-	gcPercent int
-	memLimit  int64 // MiB
+	gc        gcFlags
 }
 
 // The collector settings of kg serve. With 32 clients asking the demo graph
@@ -85,8 +81,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs.IntVar(&o.maxCost, "max-cost", schema.DefaultLimits.MaxCost, "cost limit of one query (fields, multiplied by page sizes)")
 	fs.IntVar(&o.cacheMB, "cache-mb", 0, "keep up to this many `MiB` of answers and serve repeated queries from them (Badger stores only)")
 	fs.BoolVar(&o.verbose, "v", false, "log refused requests to stderr")
-	fs.IntVar(&o.gcPercent, "gc-percent", defaultGCPercent, "garbage collector target `percent` (negative: off); GOGC replaces the default")
-	fs.Int64Var(&o.memLimit, "memory-limit-mb", defaultMemLimitMB, "soft memory limit in `MiB` (0: none); GOMEMLIMIT replaces the default")
+	o.gc.register(fs, defaultGCPercent, defaultMemLimitMB)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -101,12 +96,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if o.cacheMB < 0 {
 		return usagef("--cache-mb must not be negative")
 	}
-	if o.memLimit < 0 || o.memLimit > math.MaxInt64>>20 {
-		return usagef("--memory-limit-mb must be between 0 and %d", int64(math.MaxInt64>>20))
+	if err := o.gc.parsed(fs); err != nil {
+		return err
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	defer tuneGC(e, o, set)()
+	defer o.gc.apply(e)()
 	token := ""
 	if o.tokenFile != "" {
 		if token, err = readToken(e, o.tokenFile); err != nil {
@@ -159,33 +152,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stderr, "kg serve: %s on %s; %s\n", spec, url, mut)
 	})
-}
-
-// tuneGC applies the collector settings: a flag given on the command line,
-// else the environment variable if set (the runtime has read it), else
-// kg serve's default. It returns a function restoring the previous
-// settings.
-func tuneGC(e *env, o serveOptions, set map[string]bool) (restore func()) {
-	prevPercent, prevLimit := 0, int64(-1)
-	gc, lim := false, false
-	if set["gc-percent"] || e.getenv("GOGC") == "" {
-		prevPercent, gc = debug.SetGCPercent(o.gcPercent), true
-	}
-	if set["memory-limit-mb"] || e.getenv("GOMEMLIMIT") == "" {
-		limit := int64(math.MaxInt64)
-		if o.memLimit > 0 {
-			limit = o.memLimit << 20
-		}
-		prevLimit, lim = debug.SetMemoryLimit(limit), true
-	}
-	return func() {
-		if gc {
-			debug.SetGCPercent(prevPercent)
-		}
-		if lim {
-			debug.SetMemoryLimit(prevLimit)
-		}
-	}
 }
 
 // readToken reads a bearer token from a file: its first line, trimmed. A
