@@ -47,10 +47,10 @@ func TestBulkLoadPagesOut(t *testing.T) {
 	if written < 8<<20 {
 		t.Fatalf("the load wrote only %d bytes: too small to tell", written)
 	}
-	// Without page-out all of it stays resident (measured: 118 %); with it,
-	// pages the kernel could not reclaim yet (locked, under writeback)
-	// may remain: 0 % to 27 % in runs here.
-	if resident > written/2 {
+	// Without page-out all of it stays resident (measured: 100 %); with it,
+	// a few pages touched since the last call (measured: 4 KiB). Pages the
+	// kernel cannot reclaim at once (locked, under writeback) may remain.
+	if resident > written/4 {
 		t.Errorf("%d of %d bytes written stay resident", resident, written)
 	}
 	st, err := s.Stats(ctx)
@@ -77,8 +77,11 @@ func mappedResident(t *testing.T, dir string) int64 {
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Bytes()
-		if m, _, ok := parseMapsLine(line); ok {
-			in = filepath.Dir(m.path) == dir && dataFile(m.path)
+		if first, _, _ := bytes.Cut(line, []byte{' '}); !bytes.HasSuffix(first, []byte{':'}) {
+			// A mapping's first line (an anonymous one has no path and
+			// does not parse); the lines up to the next are its fields.
+			m, _, ok := parseMapsLine(line)
+			in = ok && filepath.Dir(m.path) == dir && dataFile(m.path)
 			continue
 		}
 		if rest, ok := bytes.CutPrefix(line, []byte("Rss:")); ok && in {
