@@ -3,12 +3,8 @@
 package badgerstore
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"os"
 	"path/filepath"
-	"strconv"
 	"syscall"
 	"testing"
 
@@ -42,7 +38,7 @@ func TestBulkLoadPagesOut(t *testing.T) {
 			}
 		}
 	}
-	resident := mappedResident(t, dir)
+	resident := mappedRSS(t, dir)
 	t.Logf("store files %d bytes, %d resident through mappings", written, resident)
 	if written < 8<<20 {
 		t.Fatalf("the load wrote only %d bytes: too small to tell", written)
@@ -61,39 +57,4 @@ func TestBulkLoadPagesOut(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 	checkInvariants(t, s)
-}
-
-// mappedResident sums the resident bytes of this process's mappings of
-// Badger's files in dir, from /proc/self/smaps.
-func mappedResident(t *testing.T, dir string) int64 {
-	t.Helper()
-	f, err := os.Open("/proc/self/smaps")
-	if err != nil {
-		t.Skipf("no smaps: %v", err)
-	}
-	defer f.Close()
-	var sum int64
-	in := false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Bytes()
-		if first, _, _ := bytes.Cut(line, []byte{' '}); !bytes.HasSuffix(first, []byte{':'}) {
-			// A mapping's first line (an anonymous one has no path and
-			// does not parse); the lines up to the next are its fields.
-			m, _, ok := parseMapsLine(line)
-			in = ok && filepath.Dir(m.path) == dir && dataFile(m.path)
-			continue
-		}
-		if rest, ok := bytes.CutPrefix(line, []byte("Rss:")); ok && in {
-			kb, err := strconv.ParseInt(string(bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(rest), []byte("kB")))), 10, 64)
-			if err != nil {
-				t.Fatalf("smaps line %q: %v", line, err)
-			}
-			sum += kb << 10
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return sum
 }
