@@ -6,9 +6,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"kg/extract/jieba"
-	"kg/seeds"
 )
 
 // cityWordAlone is cityNonWords for one name, its window cut on its own:
@@ -29,19 +26,7 @@ func cityWordAlone(seg Segmenter, runes []rune, start, end int) bool {
 // in batches, joined by line breaks, decides every name as cutting each
 // window alone does, with gojieba and with the fake segmenter.
 func TestCityWindowsBatched(t *testing.T) {
-	words, err := seeds.UserWords()
-	if err != nil {
-		t.Fatal(err)
-	}
-	uw := make([]jieba.Word, len(words))
-	for i, w := range words {
-		uw[i] = jieba.Word{Text: w.Text, Tag: w.Tag, Freq: w.Freq}
-	}
-	jb, err := jieba.New(uw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(jb.Close)
+	jb := newSegmenter(t)
 	sample := "均衡水平提高，新乡村建设，长治久安。衡水、新乡、长治\n大同市 大同小异，\n宜昌宜宾"
 	// the long text needs several batches of windows
 	texts := []string{sample, strings.Repeat(sample, 400)}

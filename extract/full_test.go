@@ -23,19 +23,7 @@ import (
 // files are the readable summary; these catch any change at all, such as a
 // change meant to make extraction faster. -update rewrites them.
 func TestGoldenFull(t *testing.T) {
-	words, err := seeds.UserWords()
-	if err != nil {
-		t.Fatal(err)
-	}
-	uw := make([]jieba.Word, len(words))
-	for i, w := range words {
-		uw[i] = jieba.Word{Text: w.Text, Tag: w.Tag, Freq: w.Freq}
-	}
-	seg, err := jieba.New(uw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(seg.Close)
+	seg := newSegmenter(t)
 	x, err := New(Options{Segmenter: seg})
 	if err != nil {
 		t.Fatal(err)
@@ -105,4 +93,23 @@ func fullDump(c *graph.Contribution) []byte {
 	}
 	fmt.Fprintf(&b, "sentences\t%x\n", sents.Sum(nil))
 	return b.Bytes()
+}
+
+// newSegmenter loads gojieba with the seeds lexicon's names as user words,
+// as kg ingest does.
+func newSegmenter(tb testing.TB) *jieba.Segmenter {
+	words, err := seeds.UserWords()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	uw := make([]jieba.Word, len(words))
+	for i, w := range words {
+		uw[i] = jieba.Word{Text: w.Text, Tag: w.Tag, Freq: w.Freq}
+	}
+	seg, err := jieba.New(uw)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(seg.Close)
+	return seg
 }

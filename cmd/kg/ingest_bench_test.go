@@ -16,10 +16,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"kg/extract/jieba"
 	"kg/extract/source"
 	"kg/graph/badgerstore"
-	"kg/seeds"
 )
 
 // BenchmarkIngest measures kg ingest end to end (read, extract, write to a
@@ -43,15 +41,7 @@ func BenchmarkIngest(b *testing.B) {
 	if err := rotatedCopies(dir, big, 8); err != nil {
 		b.Fatal(err)
 	}
-	words, err := seeds.UserWords()
-	if err != nil {
-		b.Fatal(err)
-	}
-	uw := make([]jieba.Word, len(words))
-	for i, w := range words {
-		uw[i] = jieba.Word{Text: w.Text, Tag: w.Tag, Freq: w.Freq}
-	}
-	seg, err := jieba.New(uw)
+	seg, err := newSegmenter()
 	if err != nil {
 		b.Fatal(err)
 	}
