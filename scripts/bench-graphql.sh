@@ -67,6 +67,21 @@ serve() {
 	exit 1
 }
 
+# serve_floor ANSWER_FILE: starts bench-graphql floor (net/http decoding
+# the request and writing a fixed answer) on a free port and sets URL.
+serve_floor() {
+	local log="$WORK/floor.log"
+	"$WORK/bench" floor -answer "$1" 2>"$log" &
+	SERVER=$!
+	for _ in $(seq 1 200); do
+		URL=$(grep -o 'http://127.0.0.1:[0-9]*/graphql' "$log" || true)
+		[[ -n $URL ]] && return 0
+		sleep 0.1
+	done
+	echo "bench-graphql: the floor server did not start: $(cat "$log")" >&2
+	exit 1
+}
+
 stop() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
 
 CLK_TCK=$(getconf CLK_TCK)
@@ -111,7 +126,7 @@ header() {
 	echo
 	echo "### $1"
 	echo
-	echo "HTTP (wrk, $DURATION per row, kg serve on 127.0.0.1):"
+	echo "HTTP (wrk, $DURATION per row, ${SERVER_NAME:-kg serve} on 127.0.0.1):"
 	echo
 	echo "| query | connections | req/s | p50 | p99 | server CPU per request | bad answers |"
 	echo "|---|---|---|---|---|---|---|"
@@ -153,6 +168,13 @@ if [[ $what == demo || $what == all ]]; then
 	far=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["data"]["b"]["id"])' "$ids")
 	run_graph "Demo graph (the six sample documents: $(tail -1 "$WORK/ingest.log" | sed 's/^store: //'); 国家重点实验室, path to 集成电路)" \
 		"$WORK/demo" "$mid" "国家重点实验室" "$far"
+	# What net/http alone costs per request: the same request decoded and
+	# kg's answer to it written, nothing resolved.
+	"$WORK/kg" query --compact --db "$WORK/demo" -var n=国家重点实验室 "$ENTITY" >"$WORK/entity.json"
+	SERVER_NAME="bench-graphql floor" header "net/http alone: the entity(name:) request decoded and kg's answer to it written back"
+	serve_floor "$WORK/entity.json"
+	bench 'entity(name:), fixed answer' "$ENTITY" "{\"n\": $(json_str "国家重点实验室")}"
+	stop
 	# On 2 cores, a server running on both cores fights wrk's threads for
 	# them and its tail shows the operating system's time slices; with one
 	# core each, the server's own latency shows.

@@ -7,6 +7,7 @@
 //	bench-graphql synth  -db DIR [-entities N -relations M]
 //	bench-graphql pick   -db DIR
 //	bench-graphql inproc -db DIR -mid ID -far ID [-duration 5s]
+//	bench-graphql floor  -answer FILE [-addr 127.0.0.1:0]
 package main
 
 import (
@@ -15,6 +16,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"sort"
@@ -32,7 +35,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: bench-graphql synth|pick|inproc [flags]")
+		fmt.Fprintln(os.Stderr, "usage: bench-graphql synth|pick|inproc|floor [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -43,6 +46,8 @@ func main() {
 		err = runPick(ctx, os.Args[2:])
 	case "inproc":
 		err = runInproc(ctx, os.Args[2:])
+	case "floor":
+		err = runFloor(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -203,7 +208,7 @@ func runInproc(ctx context.Context, args []string) error {
 				return fmt.Errorf("%s: %v %v", q.name, s.err, g.err)
 			}
 			fmt.Printf("| %s | %d | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %.2f |\n", q.name, conc,
-				s.rps, ms(s.p50), ms(s.p99), ms(s.cpu), g.rps, ms(g.p50), ms(g.p99), ms(g.cpu), float64(g.cpu)/float64(s.cpu))
+				s.rps, ms(s.p50), ms(s.p99), cpuMS(s.cpu), g.rps, ms(g.p50), ms(g.p99), cpuMS(g.cpu), float64(g.cpu)/float64(s.cpu))
 		}
 	}
 	return nil
@@ -212,6 +217,9 @@ func runInproc(ctx context.Context, args []string) error {
 const neighborsQuery = `query($id: ID!, $d: Int) { neighbors(id: $id, depth: $d, first: 50) { nodes { id name type } relations { type weight from { id } to { id } } } }`
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/1e6) }
+
+// cpuMS is ms with microseconds: CPU per operation is often a few of them.
+func cpuMS(d time.Duration) string { return fmt.Sprintf("%.3fms", float64(d)/1e6) }
 
 type result struct {
 	rps      float64
@@ -272,4 +280,47 @@ func measure(ctx context.Context, conc int, dur time.Duration, fn func(context.C
 		p99: lat[min(len(lat)-1, len(lat)*99/100)],
 		cpu: cpu / time.Duration(len(lat)),
 	}
+}
+
+// runFloor serves POST /graphql with net/http and nothing else: it decodes
+// the JSON request as a GraphQL server must and writes a fixed answer (kg's
+// own answer to the query, read from a file). What it costs per request is
+// the floor under any Go GraphQL server's overhead: kg serve's CPU per
+// request is read against it.
+func runFloor(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("floor", flag.ExitOnError)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address")
+	answerFile := fs.String("answer", "", "file holding the answer to write")
+	fs.Parse(args)
+	answer, err := os.ReadFile(*answerFile)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /graphql", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Query     string         `json:"query"`
+			Variables map[string]any `json:"variables"`
+		}
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<20)).Decode(&req); err != nil || req.Query == "" {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(answer)
+	})
+	srv := &http.Server{Handler: mux}
+	fmt.Fprintf(os.Stderr, "floor: listening on http://%s/graphql\n", ln.Addr())
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
