@@ -18,12 +18,13 @@ import (
 	"kg/seeds"
 )
 
-const demoUsage = `[--addr 127.0.0.1:8080]
+const demoUsage = `[--addr 127.0.0.1:8080] [--gc-percent 400] [--memory-limit-mb 1024]
 
 Ingests the sample corpus built into kg (six Chinese science-and-technology
 policy documents) into a temporary store and serves it like kg serve,
 printing the URL and example queries. The store is removed on exit
-(Ctrl-C).`
+(Ctrl-C). --gc-percent and --memory-limit-mb set the garbage collector as
+for kg serve.`
 
 // demoQuery is an example the demo prints and the query page links to.
 type demoQuery struct {
@@ -44,6 +45,8 @@ var demoQueries = []demoQuery{
 func runDemo(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "demo", demoUsage)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`")
+	var gc gcFlags
+	gc.register(fs, defaultGCPercent, defaultMemLimitMB)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -51,6 +54,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if len(rest) > 0 {
 		return usagef("unexpected argument %q", rest[0])
 	}
+	if err := gc.parsed(fs); err != nil {
+		return err
+	}
+	defer gc.apply(e)()
 	dir, err := os.MkdirTemp("", "kg-demo-")
 	if err != nil {
 		return fmt.Errorf("temporary store: %w", err)

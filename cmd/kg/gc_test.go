@@ -48,13 +48,16 @@ func TestTuneGC(t *testing.T) {
 }
 
 func TestMemoryLimitFlag(t *testing.T) {
-	for _, cmd := range []string{"serve", "ingest"} {
+	for _, cmd := range []string{"serve", "ingest", "demo"} {
 		for _, v := range []string{"-1", "9223372036854775807"} {
 			var out, errb syncBuffer
 			e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
-			args := []string{cmd, "--db", t.TempDir(), "--memory-limit-mb", v}
-			if cmd == "ingest" {
-				args = append(args, t.TempDir())
+			args := []string{cmd, "--memory-limit-mb", v}
+			switch cmd {
+			case "serve":
+				args = append(args, "--db", t.TempDir())
+			case "ingest":
+				args = append(args, "--db", t.TempDir(), t.TempDir())
 			}
 			if code := runEnv(context.Background(), e, args); code != exitUsage {
 				t.Errorf("%s --memory-limit-mb %s: exit %d, want %d: %s", cmd, v, code, exitUsage, errb.String())
