@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"kg/extract"
-	"kg/extract/jieba"
 	"kg/graph"
 	"kg/seeds"
 )
@@ -41,23 +40,6 @@ func benchText(tb testing.TB, n int) string {
 		}
 	}
 	return b.String()
-}
-
-func newSegmenter(tb testing.TB) *jieba.Segmenter {
-	words, err := seeds.UserWords()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	uw := make([]jieba.Word, len(words))
-	for i, w := range words {
-		uw[i] = jieba.Word{Text: w.Text, Tag: w.Tag, Freq: w.Freq}
-	}
-	seg, err := jieba.New(uw)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(seg.Close)
-	return seg
 }
 
 // cpuTime returns the CPU time (user + system) the process has used, in
@@ -95,7 +77,7 @@ func corpusTexts(tb testing.TB) []string {
 // corpus; "corpus" extracts each text of ../shared/corpus (when it exists)
 // as its own document, as kg ingest does.
 func BenchmarkExtract(b *testing.B) {
-	seg := newSegmenter(b)
+	seg := extract.NewSegmenter(b)
 	x, err := extract.New(extract.Options{Segmenter: seg})
 	if err != nil {
 		b.Fatal(err)
