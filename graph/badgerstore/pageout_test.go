@@ -4,9 +4,12 @@ package badgerstore
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"kg/graph"
 	"kg/graph/synth"
@@ -16,6 +19,9 @@ import (
 // Badger's memory maps do not stay in the process's resident set, and that
 // the store reads back whole after they were given back.
 func TestBulkLoadPagesOut(t *testing.T) {
+	if !pageOutSupported(t) {
+		t.Skip("the kernel has no MADV_PAGEOUT (Linux 5.4 and later)")
+	}
 	ctx := context.Background()
 	cfg := synth.Config{Entities: 10000, Relations: 40000, Docs: 500, Seed: 5}
 	s := openT(t, Options{})
@@ -57,4 +63,15 @@ func TestBulkLoadPagesOut(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 	checkInvariants(t, s)
+}
+
+// pageOutSupported asks the kernel to page out one anonymous page: kernels
+// without MADV_PAGEOUT answer EINVAL.
+func pageOutSupported(t *testing.T) bool {
+	b, err := unix.Mmap(-1, 0, os.Getpagesize(), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Munmap(b)
+	return unix.Madvise(b, unix.MADV_PAGEOUT) == nil
 }
