@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -31,7 +32,7 @@ type lexItem struct {
 // surface returns the text of a match of it: its name when the text is the
 // name, which saves building the same string at every mention.
 func (it *lexItem) surface(text []rune) string {
-	if equalRunes(text, it.runes) {
+	if slices.Equal(text, it.runes) {
 		return it.name
 	}
 	return string(text)

@@ -1,6 +1,9 @@
 package extract
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // wordIndex finds words of a fixed list at a position of a rune slice
 // without building strings: the words are grouped by their first and by
@@ -58,7 +61,7 @@ func (w *wordIndex) endingAt(runes []rune, min, i int) []rune {
 		return nil
 	}
 	for _, c := range w.byLast.of(runes[i-1]) {
-		if i-len(c) >= min && equalRunes(runes[i-len(c):i], c) {
+		if i-len(c) >= min && slices.Equal(runes[i-len(c):i], c) {
 			return c
 		}
 	}
@@ -72,23 +75,11 @@ func (w *wordIndex) startingAt(runes []rune, i, max int) []rune {
 		return nil
 	}
 	for _, c := range w.byFirst.of(runes[i]) {
-		if i+len(c) <= max && equalRunes(runes[i:i+len(c)], c) {
+		if i+len(c) <= max && slices.Equal(runes[i:i+len(c)], c) {
 			return c
 		}
 	}
 	return nil
-}
-
-func equalRunes(a, b []rune) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // phraseIndex is a wordIndex of phrases given in a list.
@@ -119,7 +110,7 @@ func (w *wordIndex) in(rs []rune) bool {
 // none.
 func indexRunes(rs, w []rune) int {
 	for i := 0; i+len(w) <= len(rs); i++ {
-		if equalRunes(rs[i:i+len(w)], w) {
+		if slices.Equal(rs[i:i+len(w)], w) {
 			return i
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"slices"
 	"sort"
 	"testing"
 
@@ -120,21 +121,9 @@ func TestGenerateDeterministic(t *testing.T) {
 	if c := collect(t, cfg); c.digest == a.digest {
 		t.Error("another seed gave the same documents")
 	}
-	if x, y := cfg.Sample(1, 10), cfg.Sample(1, 10); !equal(x, y) {
+	if x, y := cfg.Sample(1, 10), cfg.Sample(1, 10); !slices.Equal(x, y) {
 		t.Error("Sample is not deterministic")
 	}
-}
-
-func equal(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestGeneratePowerLaw(t *testing.T) {
