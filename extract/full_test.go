@@ -44,26 +44,7 @@ func TestGoldenFull(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := fullDump(c)
-			gpath := filepath.Join("testdata", name+".full.golden")
-			if *update {
-				if err := os.WriteFile(gpath, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(gpath)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-				for i := 0; i < len(gl) && i < len(wl); i++ {
-					if gl[i] != wl[i] {
-						t.Fatalf("%s differs from %s at line %d:\n got %s\nwant %s\n(run go test ./extract -run TestGoldenFull -update and review the diff)", name, gpath, i+1, gl[i], wl[i])
-					}
-				}
-				t.Fatalf("%s differs from %s: %d lines, want %d", name, gpath, len(gl), len(wl))
-			}
+			checkGolden(t, filepath.Join("testdata", name+".full.golden"), got, "TestGoldenFull")
 		})
 	}
 }

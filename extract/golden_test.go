@@ -67,20 +67,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			gpath := filepath.Join("testdata", name+".golden.json")
-			if *update {
-				if err := os.WriteFile(gpath, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(gpath)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from %s; run go test ./extract -run TestGolden -update and review the diff", name, gpath)
-			}
+			checkGolden(t, filepath.Join("testdata", name+".golden.json"), got, "TestGolden")
 		})
 	}
 }
@@ -125,4 +112,31 @@ func spanString(orig []rune, a, b int) string {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// checkGolden compares got with the golden file gpath, or rewrites the file
+// when the test runs with -update. A difference names the first line that
+// differs and the test to run with -update once the change is reviewed.
+func checkGolden(t *testing.T, gpath string, got []byte, test string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(gpath, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(gpath)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if bytes.Equal(got, want) {
+		return
+	}
+	gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < len(gl) && i < len(wl); i++ {
+		if gl[i] != wl[i] {
+			t.Fatalf("%s differs from %s at line %d:\n got %s\nwant %s\n(run go test ./extract -run %s -update and review the diff)", t.Name(), gpath, i+1, gl[i], wl[i], test)
+		}
+	}
+	t.Fatalf("%s differs from %s: %d lines, want %d (run go test ./extract -run %s -update and review the diff)", t.Name(), gpath, len(gl), len(wl), test)
 }
